@@ -1,0 +1,685 @@
+"""RFM analysis: recency, frequency and monetary value per customer, scores and segments.
+
+Definitions used throughout (the glossary pins the same ones):
+
+* **snapshot date** -- the day the analysis is run "as of". Always passed explicitly; ``None``
+  means "the day after the last purchase" and is reported with a ``UserWarning``
+  (:func:`cvmlib.validate.resolve_snapshot_date`).
+* **recency** -- whole calendar days from the date of the customer's last purchase to the snapshot
+  date: ``(snapshot.normalize() - last_purchase.normalize()).days``. The time of day is ignored, so
+  a purchase on the snapshot day itself has recency 0.
+* **frequency** -- number of distinct orders with a positive amount. An order with several rows
+  (line items) counts once; a return row (non-positive amount) is never an order.
+* **monetary** -- total spend in the currency of the data. Under ``returns="net"`` the
+  non-positive rows (returns, refunds) are subtracted; under ``returns="error"`` they are refused
+  and under ``returns="exclude"`` they are dropped with a warning (both by
+  :func:`cvmlib.validate.validate_transactions`).
+* **mean_order_value** -- ``monetary / frequency``.
+
+These are *RFM* quantities. BTYD models (BG/NBD, Pareto/NBD in ``cvmlib.clv``) use different
+ones under similar names (repeat-purchase frequency, recency measured from the *first* purchase);
+do not feed one into the other.
+
+Scores are quantile scores 1..bins (:func:`rfm_scores`); segments come from rules on the 5 x 5
+grid of recency score R and frequency score F (:data:`DEFAULT_SEGMENT_RULES`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Literal, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from cvmlib.validate import InputError, resolve_snapshot_date, validate_transactions
+
+__all__ = [
+    "DEFAULT_SEGMENT_RULES",
+    "RFM_COLUMNS",
+    "SEGMENT_STRATEGIES",
+    "SegmentRule",
+    "check_segment_rules",
+    "rfm_scores",
+    "rfm_segments",
+    "rfm_table",
+    "segment_summary",
+]
+
+#: The three metric columns of :func:`rfm_table`, in score order (R, F, M).
+RFM_COLUMNS: tuple[str, str, str] = ("recency", "frequency", "monetary")
+
+
+# --------------------------------------------------------------------------------------------
+# Fast id encoding
+# --------------------------------------------------------------------------------------------
+_MAX_ID_BYTES = 16  # longer ids take the generic pandas path
+_MAX_DENSE_RANGE = 1 << 24  # largest lookup table (entries) for dense codes
+
+
+def _id_bytes(values: np.ndarray) -> np.ndarray | None:
+    """Each string id as a row of UTF-8 bytes, right-padded with NUL; None if that does not apply.
+
+    Why: hashing 5 million Python ``str`` objects costs about a second per column (pandas' object
+    hash table). Joining them into one buffer is a single C loop; after that numpy does the rest.
+    Byte rows compare like the strings: equal ids give equal rows, and the lexicographic order of
+    the rows is the order of the strings (UTF-8 keeps code point order; NUL sorts first and no id
+    contains it).
+    """
+    n = len(values)
+    items = values.tolist()
+    items.append("")  # so that every id, the last one too, is followed by a NUL
+    try:
+        joined = "\x00".join(items).encode("utf-8")
+    except (TypeError, UnicodeEncodeError):  # non-str ids (e.g. ints mixed in) or lone surrogates
+        return None
+    buf = np.frombuffer(joined, dtype=np.uint8)
+    if len(buf) - np.count_nonzero(buf) != n:  # an id contains NUL: the split is ambiguous
+        return None
+    width, extra = divmod(len(buf), n)
+    if extra == 0 and 1 < width <= _MAX_ID_BYTES + 1:
+        # Equal widths, the usual case: every separator then ends a row, and a reshape cuts it.
+        rows = buf.reshape(n, width)
+        if not rows[:, -1].any():
+            return rows[:, :-1]
+    bounds = np.concatenate(([-1], np.flatnonzero(buf == 0)))
+    lengths = np.diff(bounds) - 1
+    longest = int(lengths.max())
+    if longest > _MAX_ID_BYTES:
+        return None
+    cols = np.arange(longest)
+    idx = np.minimum(bounds[:-1, None] + 1 + cols, len(buf) - 1)
+    return np.where(cols < lengths[:, None], buf[idx], 0).astype(np.uint8)
+
+
+def _codes_from_bytes(rows: np.ndarray) -> tuple[np.ndarray, int] | None:
+    """Sorted codes of byte rows: (codes, number of distinct rows), or None if the ids vary too much.
+
+    Each byte position only takes the values seen in the data, so the rows are numbers in a mixed
+    radix (base = that position's max - min + 1). "C0000001".."C0500000" span only 6 x 10**5
+    values: a lookup table then gives sorted codes without hashing or sorting 5 million rows.
+    """
+    columns = np.ascontiguousarray(rows.T)  # one contiguous array per byte position
+    lows = columns.min(axis=1)
+    bases = columns.max(axis=1).astype(np.int64) - lows + 1
+    span = 1
+    for base in bases.tolist():
+        span *= base
+    if span > np.iinfo(np.uint64).max:
+        return None
+    kind = np.uint32 if span <= np.iinfo(np.uint32).max else np.uint64
+    key = np.zeros(len(rows), dtype=kind)
+    for column, low, base in zip(columns, lows, bases.tolist()):
+        if base > 1:  # constant positions (a shared prefix) carry no information
+            np.multiply(key, kind(base), out=key)
+            np.add(key, column - low, out=key)
+    if span <= min(_MAX_DENSE_RANGE, max(4 * len(rows), 1 << 16)):
+        present = np.zeros(span, dtype=bool)
+        present[key] = True
+        rank = np.cumsum(present, dtype=np.int32) - 1
+        return rank[key].astype(np.intp), int(rank[-1]) + 1
+    codes, uniques = pd.factorize(key, sort=True)
+    return np.asarray(codes), len(uniques)
+
+
+def _id_codes(ids: pd.Series) -> tuple[np.ndarray, int, bool]:
+    """Codes 0..k-1 of the ids, k, and whether the codes follow the sorted order of the ids.
+
+    Categorical columns reuse their codes; string ids go through :func:`_id_bytes` (sorted
+    codes); anything else falls back to :func:`pandas.factorize`.
+    """
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        codes = ids.cat.codes.to_numpy()
+        return codes, len(ids.cat.categories), ids.cat.categories.is_monotonic_increasing
+    values = ids.to_numpy()
+    rows = _id_bytes(values) if values.dtype == object else None
+    found = _codes_from_bytes(rows) if rows is not None else None
+    if found is not None:
+        return found[0], found[1], True
+    codes, uniques = pd.factorize(ids, sort=True)
+    return np.asarray(codes), len(uniques), True
+
+
+def _factorize_ids(ids: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Codes 0..k-1 and the k distinct ids in sorted order, like ``pd.factorize(ids, sort=True)``."""
+    codes, n_codes, is_sorted = _id_codes(ids)
+    # The ids themselves: one row per code (any will do, they hold the same id); a scatter is
+    # cheaper than decoding the bytes back.
+    row_of = np.full(n_codes, -1, dtype=np.intp)
+    row_of[codes] = np.arange(len(codes))
+    used = row_of >= 0  # unused categories of a categorical column
+    if not used.all():
+        remap = np.cumsum(used) - 1
+        codes, row_of = remap[codes], row_of[used]
+    uniques = pd.Index(ids.iloc[row_of].to_numpy(), dtype=ids.dtype, name=ids.name)
+    if not is_sorted:
+        order = np.argsort(np.asarray(uniques), kind="stable")
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        codes, uniques = rank[codes], uniques[order]
+    return codes, uniques
+
+
+def _count_distinct_per_group(
+    order_ids: pd.Series, group_codes: np.ndarray, n_groups: int
+) -> np.ndarray:
+    """Distinct order ids per group code.
+
+    Relies on validation: an order id belongs to one customer only, so each distinct order adds 1
+    to exactly one group.
+    """
+    order_codes, n_orders, _ = _id_codes(order_ids)
+    if n_orders == len(order_codes) and not isinstance(order_ids.dtype, pd.CategoricalDtype):
+        return np.bincount(group_codes, minlength=n_groups)  # one row per order: count rows
+    group_of_order = np.full(n_orders, n_groups, dtype=np.intp)  # unused categories -> dropped
+    group_of_order[order_codes] = group_codes
+    return np.bincount(group_of_order, minlength=n_groups + 1)[:n_groups]
+
+
+def _day_numbers(dates: pd.Series) -> np.ndarray:
+    """Calendar day of each timestamp as days since 1970-01-01 (local wall-clock date if tz-aware)."""
+    if isinstance(dates.dtype, pd.DatetimeTZDtype):
+        dates = dates.dt.tz_localize(None)  # keep the local date, drop the offset
+    return dates.to_numpy().astype("datetime64[D]").view(np.int64)
+
+
+def _snapshot_day(snapshot: pd.Timestamp, dates: pd.Series) -> int:
+    tz = getattr(dates.dtype, "tz", None)
+    if tz is not None and snapshot.tzinfo is not None:
+        snapshot = snapshot.tz_convert(tz)
+    return int(np.datetime64(snapshot.tz_localize(None).normalize().to_datetime64(), "D").view(np.int64))
+
+
+# --------------------------------------------------------------------------------------------
+# RFM table
+# --------------------------------------------------------------------------------------------
+def rfm_table(
+    orders: pd.DataFrame,
+    snapshot_date: str | pd.Timestamp | None,
+    customer_col: str = "customer_id",
+    order_col: str | None = "order_id",
+    date_col: str = "order_date",
+    amount_col: str = "amount",
+    returns: Literal["error", "net", "exclude"] = "error",
+) -> pd.DataFrame:
+    """Recency, frequency and monetary value of every customer as of ``snapshot_date``.
+
+    Parameters
+    ----------
+    orders : pandas.DataFrame
+        Transactions: one row per order or per order line. Validated first with
+        :func:`cvmlib.validate.validate_transactions`.
+    snapshot_date : str, pandas.Timestamp or None
+        The "as of" date; a date string means midnight. ``None`` takes the day after the last
+        purchase and says so with a ``UserWarning``. A purchase after the snapshot is an error.
+    customer_col, order_col, date_col, amount_col : str
+        Column names. ``order_col=None`` treats every row as its own order.
+    returns : {"error", "net", "exclude"}
+        Policy for rows with a non-positive amount (returns): refuse them, subtract them from
+        monetary, or drop them with a warning.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: the customer ids (sorted, named ``customer_col``). Columns ``recency`` (int, days),
+        ``frequency`` (int, distinct orders), ``monetary`` (float) and ``mean_order_value``.
+        Under ``returns="net"`` a customer with returns but no purchase has no recency; such
+        customers are left out with a ``UserWarning`` giving their number.
+
+    Raises
+    ------
+    cvmlib.validate.InputError
+        For any input problem found by the validation (missing columns, unparseable dates,
+        returns under ``returns="error"``, purchases after the snapshot, ...).
+
+    Examples
+    --------
+    >>> orders = pd.DataFrame({
+    ...     "customer_id": ["A", "A", "B"],
+    ...     "order_id": ["o1", "o2", "o3"],
+    ...     "order_date": pd.to_datetime(["2025-01-01 09:30", "2025-01-20 18:00", "2025-01-05 00:00"]),
+    ...     "amount": [100.0, 50.0, 30.0],
+    ... })
+    >>> rfm_table(orders, snapshot_date="2025-02-01")
+                 recency  frequency  monetary  mean_order_value
+    customer_id
+    A                 12          2     150.0              75.0
+    B                 27          1      30.0              30.0
+    """
+    valid = validate_transactions(
+        orders,
+        customer_col=customer_col,
+        order_col=order_col,
+        date_col=date_col,
+        amount_col=amount_col,
+        snapshot_date=snapshot_date,
+        returns=returns,
+    )
+    dates = valid[date_col]
+    snapshot = resolve_snapshot_date(dates, snapshot_date)
+    amount = valid[amount_col].to_numpy(dtype=np.float64)
+    codes, customers = _factorize_ids(valid[customer_col])
+    n_customers = len(customers)
+
+    # Only purchases (positive rows) define recency and frequency; returns only touch monetary.
+    purchase = amount > 0
+    all_purchases = bool(purchase.all())
+    day = _day_numbers(dates)
+    p_codes = codes if all_purchases else codes[purchase]
+    last_day = np.full(n_customers, np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(last_day, p_codes, day if all_purchases else day[purchase])
+    if order_col is None:
+        frequency = np.bincount(p_codes, minlength=n_customers)
+    else:
+        order_ids = valid[order_col] if all_purchases else valid[order_col][purchase]
+        frequency = _count_distinct_per_group(order_ids, p_codes, n_customers)
+    monetary = np.bincount(codes, weights=amount, minlength=n_customers)
+
+    table = pd.DataFrame(
+        {
+            "recency": _snapshot_day(snapshot, dates) - last_day,
+            "frequency": frequency.astype(np.int64),
+            "monetary": monetary,
+        },
+        index=customers.rename(customer_col),
+    )
+    no_purchase = frequency == 0
+    if no_purchase.any():
+        warnings.warn(
+            f"{int(no_purchase.sum())} customer(s) have returns but no purchase; they have no "
+            "recency and are left out of the RFM table.",
+            UserWarning,
+            stacklevel=2,
+        )
+        table = table.loc[~no_purchase]
+    table["mean_order_value"] = table["monetary"] / table["frequency"]
+    return table
+
+
+# --------------------------------------------------------------------------------------------
+# Scores
+# --------------------------------------------------------------------------------------------
+def _missing_columns(frame: pd.DataFrame, needed: Iterable[str], what: str) -> None:
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        hints = []
+        for col in missing:
+            close = difflib.get_close_matches(str(col), [str(c) for c in frame.columns], n=1)
+            hints.append(f"{col!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        raise InputError(
+            f"{what} is missing column(s) {', '.join(hints)}; it has {list(frame.columns)}."
+        )
+
+
+def _check_finite(frame: pd.DataFrame, columns: Iterable[str]) -> None:
+    for col in columns:
+        try:
+            values = frame[col].to_numpy(dtype=np.float64)
+        except (TypeError, ValueError):
+            raise InputError(f"column {col!r} must be numeric; got dtype {frame[col].dtype}.") from None
+        bad = ~np.isfinite(values)
+        if bad.any():
+            rows = frame.loc[bad, [col]].head(5)
+            raise InputError(
+                f"column {col!r} has {int(bad.sum())} missing or infinite value(s), e.g.:\n{rows}"
+            )
+
+
+def _check_bins(bins: object) -> int:
+    if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 2:
+        raise InputError(f"bins must be an integer >= 2; got {bins!r}.")
+    return int(bins)
+
+
+def _quantile_score(values: np.ndarray, bins: int, reverse: bool) -> np.ndarray:
+    """``1 + floor(bins * share of customers with a strictly worse value)``.
+
+    "Worse" is smaller, or larger when ``reverse`` (recency). Equal values get equal scores, the
+    worst value always gets 1, and no row order enters the computation.
+    """
+    ordered = np.sort(values)
+    n = len(values)
+    if reverse:
+        worse = n - np.searchsorted(ordered, values, side="right")
+    else:
+        worse = np.searchsorted(ordered, values, side="left")
+    return 1 + (bins * worse) // n
+
+
+def _edge_score(values: np.ndarray, edges: np.ndarray, bins: int, reverse: bool) -> np.ndarray:
+    """Fixed right-closed bins ``(-inf, e1], (e1, e2], ..., (e_last, inf)`` numbered 1..bins."""
+    position = np.searchsorted(edges, values, side="left")  # number of edges strictly below
+    return bins - position if reverse else 1 + position
+
+
+def _check_edges(cut_points: Mapping[str, Sequence[float]], bins: int) -> dict[str, np.ndarray]:
+    unknown = set(cut_points) - set(RFM_COLUMNS)
+    if unknown:
+        raise InputError(
+            f"cut_points keys must be among {list(RFM_COLUMNS)}; got unknown {sorted(unknown)}."
+        )
+    checked = {}
+    for col, edges in cut_points.items():
+        arr = np.asarray(edges, dtype=np.float64)
+        if arr.ndim != 1 or len(arr) != bins - 1:
+            raise InputError(
+                f"cut_points[{col!r}] needs bins - 1 = {bins - 1} inner edges; got {list(edges)}."
+            )
+        if not np.isfinite(arr).all() or (np.diff(arr) <= 0).any():
+            raise InputError(
+                f"cut_points[{col!r}] must be finite and strictly increasing; got {list(edges)}."
+            )
+        checked[col] = arr
+    return checked
+
+
+def rfm_scores(
+    rfm: pd.DataFrame,
+    bins: int = 5,
+    cut_points: Mapping[str, Sequence[float]] | None = None,
+) -> pd.DataFrame:
+    """Score recency, frequency and monetary from 1 (worst) to ``bins`` (best).
+
+    Quantile rule (the default): with ``n`` customers, a customer's score is
+    ``1 + floor(bins * w / n)`` where ``w`` is the number of customers with a strictly *worse*
+    value (lower frequency or monetary; *higher* recency, so recent buyers get a high R). Hence:
+
+    * ties share a score, and the scores do not depend on the row order;
+    * the worst value always scores 1; a higher value never scores lower;
+    * with many ties a score may stay empty (if 60 % of customers bought once, they all have
+      F = 1 and the next frequency starts at F = 4).
+
+    Parameters
+    ----------
+    rfm : pandas.DataFrame
+        Output of :func:`rfm_table` (needs ``recency``, ``frequency``, ``monetary``).
+    bins : int, default 5
+        Number of score levels, at least 2.
+    cut_points : dict, optional
+        Fixed inner edges instead of quantiles, per metric, e.g.
+        ``{"recency": [30, 90, 180, 365]}``: ``bins - 1`` increasing numbers. Bins are closed on
+        the right, ``(-inf, e1], (e1, e2], ...``; for frequency/monetary they score 1..bins, for
+        recency bins..1 (recency <= 30 days gives R = 5 above). Metrics not listed use quantiles.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index as ``rfm``; int columns ``R``, ``F``, ``M`` and the string ``rfm_code``
+        (``"545"``; with ``bins >= 10`` the three scores are joined by ``"-"``).
+
+    Raises
+    ------
+    cvmlib.validate.InputError
+        Missing columns, missing or infinite values, ``bins < 2``, malformed ``cut_points``.
+
+    Examples
+    --------
+    >>> rfm = pd.DataFrame({"recency": [5, 40, 40, 300], "frequency": [6, 1, 1, 2],
+    ...                     "monetary": [600.0, 20.0, 35.0, 80.0]}, index=["A", "B", "C", "D"])
+    >>> rfm_scores(rfm, bins=4)
+       R  F  M rfm_code
+    A  4  4  4      444
+    B  2  1  1      211
+    C  2  1  2      212
+    D  1  3  3      133
+    >>> rfm_scores(rfm, bins=4, cut_points={"recency": [7, 30, 90]})["R"].tolist()
+    [4, 2, 2, 1]
+    """
+    bins = _check_bins(bins)
+    if not isinstance(rfm, pd.DataFrame):
+        raise InputError(f"rfm must be a pandas DataFrame (from rfm_table); got {type(rfm).__name__}.")
+    if len(rfm) == 0:
+        raise InputError("rfm is empty: there are no customers to score.")
+    _missing_columns(rfm, RFM_COLUMNS, "rfm")
+    _check_finite(rfm, RFM_COLUMNS)
+    edges = _check_edges(cut_points or {}, bins)
+
+    scores = {}
+    for letter, col in zip("RFM", RFM_COLUMNS):
+        values = rfm[col].to_numpy(dtype=np.float64)
+        reverse = col == "recency"
+        if col in edges:
+            scores[letter] = _edge_score(values, edges[col], bins, reverse)
+        else:
+            scores[letter] = _quantile_score(values, bins, reverse)
+    out = pd.DataFrame(scores, index=rfm.index).astype(np.int64)
+    if bins <= 9:
+        code = (out["R"] * 100 + out["F"] * 10 + out["M"]).astype("str")
+    else:
+        code = out["R"].astype("str") + "-" + out["F"].astype("str") + "-" + out["M"].astype("str")
+    out["rfm_code"] = code
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Segments
+# --------------------------------------------------------------------------------------------
+class SegmentRule(NamedTuple):
+    """One segment: the inclusive ranges of recency score R and frequency score F it covers."""
+
+    name: str
+    r: tuple[int, int]
+    f: tuple[int, int]
+
+
+#: Score levels of the segment grid (R and F each 1..5).
+GRID_SIZE = 5
+
+#: The default segments on the R x F grid, where F is the *frequency* score (not the F/M
+#: average: monetary follows frequency closely in retail data, and an F axis keeps the grid
+#: readable; M still shows in ``rfm_code`` and in :func:`segment_summary`). Rows are R (5 =
+#: most recent), columns F (5 = most orders)::
+#:
+#:        F=1          F=2          F=3          F=4        F=5
+#:   R=5  New cust.    Potential    Potential    Champions  Champions
+#:   R=4  Promising    Potential    Potential    Loyal      Loyal
+#:   R=3  About to sl. About to sl. Need att.    Loyal      Loyal
+#:   R=2  Hibernating  Hibernating  At risk      At risk    Cannot lose them
+#:   R=1  Lost         Lost         At risk      At risk    Cannot lose them
+DEFAULT_SEGMENT_RULES: tuple[SegmentRule, ...] = (
+    SegmentRule("Champions", r=(5, 5), f=(4, 5)),
+    SegmentRule("Loyal", r=(3, 4), f=(4, 5)),
+    SegmentRule("Potential loyalists", r=(4, 5), f=(2, 3)),
+    SegmentRule("New customers", r=(5, 5), f=(1, 1)),
+    SegmentRule("Promising", r=(4, 4), f=(1, 1)),
+    SegmentRule("Need attention", r=(3, 3), f=(3, 3)),
+    SegmentRule("About to sleep", r=(3, 3), f=(1, 2)),
+    SegmentRule("At risk", r=(1, 2), f=(3, 4)),
+    SegmentRule("Cannot lose them", r=(1, 2), f=(5, 5)),
+    SegmentRule("Hibernating", r=(2, 2), f=(1, 2)),
+    SegmentRule("Lost", r=(1, 1), f=(1, 2)),
+)
+
+#: One recommended action per default segment.
+SEGMENT_STRATEGIES: dict[str, str] = {
+    "Champions": "Reward them with early access and VIP perks, and ask for reviews and referrals.",
+    "Loyal": "Upsell higher-value products and enrol them in the membership or loyalty programme.",
+    "Potential loyalists": "Offer membership and personalised recommendations to build a habit.",
+    "New customers": "Onboard them well: welcome series, usage tips and a second-purchase incentive.",
+    "Promising": "Build awareness with targeted content and a modest first-repeat offer.",
+    "Need attention": "Re-engage with limited-time, personalised offers based on past purchases.",
+    "About to sleep": "Win them back early with relevant recommendations and a small discount.",
+    "At risk": "Send personalised win-back messages and renewals before they lapse for good.",
+    "Cannot lose them": "Contact them personally with strong win-back offers; find out what went wrong.",
+    "Hibernating": "Reach them with low-cost reactivation campaigns and popular products.",
+    "Lost": "Try one low-cost reactivation campaign, then stop spending on them.",
+}
+
+
+def _as_rules(rules: Iterable[SegmentRule | tuple[str, tuple[int, int], tuple[int, int]]]) -> list[SegmentRule]:
+    out = []
+    for rule in rules:
+        try:
+            name, r, f = rule
+            out.append(SegmentRule(str(name), (int(r[0]), int(r[1])), (int(f[0]), int(f[1]))))
+        except (TypeError, ValueError, IndexError):
+            raise InputError(
+                f"a segment rule must look like (name, (R_low, R_high), (F_low, F_high)); got {rule!r}."
+            ) from None
+    return out
+
+
+def _rule_grid(rules: Sequence[SegmentRule]) -> tuple[np.ndarray, list[str]]:
+    """The 5 x 5 array of segment codes (row R-1, column F-1) and the segment names in order."""
+    names = list(dict.fromkeys(rule.name for rule in rules))
+    hits: dict[tuple[int, int], list[str]] = {
+        (r, f): [] for r in range(1, GRID_SIZE + 1) for f in range(1, GRID_SIZE + 1)
+    }
+    problems = []
+    for rule in rules:
+        for axis, (lo, hi) in (("R", rule.r), ("F", rule.f)):
+            if not 1 <= lo <= hi <= GRID_SIZE:
+                problems.append(f"{rule.name!r}: {axis} range ({lo}, {hi}) is not within 1..{GRID_SIZE}")
+        for r in range(max(rule.r[0], 1), min(rule.r[1], GRID_SIZE) + 1):
+            for f in range(max(rule.f[0], 1), min(rule.f[1], GRID_SIZE) + 1):
+                hits[(r, f)].append(rule.name)
+    gaps = [f"(R={r}, F={f})" for (r, f), who in hits.items() if not who]
+    overlaps = [f"(R={r}, F={f}): {' & '.join(who)}" for (r, f), who in hits.items() if len(who) > 1]
+    if gaps:
+        problems.append(f"{len(gaps)} cell(s) not covered by any rule: {', '.join(gaps)}")
+    if overlaps:
+        problems.append(f"{len(overlaps)} cell(s) covered more than once: {'; '.join(overlaps)}")
+    if problems:
+        raise InputError("Invalid segment rules:\n- " + "\n- ".join(problems))
+    grid = np.empty((GRID_SIZE, GRID_SIZE), dtype=np.int64)
+    for (r, f), who in hits.items():
+        grid[r - 1, f - 1] = names.index(who[0])
+    return grid, names
+
+
+def check_segment_rules(
+    rules: Iterable[SegmentRule | tuple[str, tuple[int, int], tuple[int, int]]],
+) -> None:
+    """Check that segment rules cover every cell of the 5 x 5 R x F grid exactly once.
+
+    Parameters
+    ----------
+    rules : iterable of SegmentRule or (name, (R_low, R_high), (F_low, F_high))
+        Inclusive score ranges; a name may appear in several rules (non-rectangular segments).
+
+    Raises
+    ------
+    cvmlib.validate.InputError
+        Listing every uncovered cell, every cell covered more than once (with the segments that
+        claim it) and every range outside 1..5.
+
+    Examples
+    --------
+    >>> check_segment_rules(DEFAULT_SEGMENT_RULES)
+    >>> try:
+    ...     check_segment_rules([("Good", (3, 5), (1, 5)), ("Bad", (1, 3), (1, 4))])
+    ... except InputError as err:
+    ...     print(err)
+    Invalid segment rules:
+    - 2 cell(s) not covered by any rule: (R=1, F=5), (R=2, F=5)
+    - 4 cell(s) covered more than once: (R=3, F=1): Good & Bad; ...
+    """
+    _rule_grid(_as_rules(rules))
+
+
+def rfm_segments(
+    scores: pd.DataFrame,
+    rules: Iterable[SegmentRule | tuple[str, tuple[int, int], tuple[int, int]]] | None = None,
+) -> pd.Series:
+    """Name each customer's segment from the R and F scores.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Output of :func:`rfm_scores` with ``bins=5`` (needs integer ``R`` and ``F`` in 1..5).
+    rules : iterable, optional
+        Segment rules as data, default :data:`DEFAULT_SEGMENT_RULES`; checked with
+        :func:`check_segment_rules` first. F is the frequency score.
+
+    Returns
+    -------
+    pandas.Series
+        Categorical segment names (categories in rule order), same index as ``scores``,
+        named ``"segment"``.
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"R": [5, 1, 3], "F": [5, 1, 3]}, index=["A", "B", "C"])
+    >>> rfm_segments(scores).tolist()
+    ['Champions', 'Lost', 'Need attention']
+    """
+    grid, names = _rule_grid(_as_rules(DEFAULT_SEGMENT_RULES if rules is None else rules))
+    if not isinstance(scores, pd.DataFrame):
+        raise InputError(f"scores must be a pandas DataFrame (from rfm_scores); got {type(scores).__name__}.")
+    _missing_columns(scores, ("R", "F"), "scores")
+    _check_finite(scores, ("R", "F"))
+    rf = scores[["R", "F"]].to_numpy(dtype=np.float64)
+    bad = ((rf != np.round(rf)) | (rf < 1) | (rf > GRID_SIZE)).any(axis=1)
+    if bad.any():
+        raise InputError(
+            f"R and F must be whole scores in 1..{GRID_SIZE} (use rfm_scores(..., bins=5)); "
+            f"{int(bad.sum())} row(s) are not, e.g.:\n{scores.loc[bad, ['R', 'F']].head(5)}"
+        )
+    idx = rf.astype(np.int64) - 1
+    codes = grid[idx[:, 0], idx[:, 1]]
+    return pd.Series(
+        pd.Categorical.from_codes(codes, categories=names), index=scores.index, name="segment"
+    )
+
+
+def segment_summary(rfm: pd.DataFrame, segments: pd.Series) -> pd.DataFrame:
+    """Size and value of each segment.
+
+    Parameters
+    ----------
+    rfm : pandas.DataFrame
+        Output of :func:`rfm_table`.
+    segments : pandas.Series
+        Segment of each customer (from :func:`rfm_segments`), same index as ``rfm``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per segment (every category, empty ones with 0 customers), index ``segment``;
+        columns ``customers``, ``customer_share``, ``revenue`` (sum of monetary),
+        ``revenue_share`` (sums to 1), ``mean_recency``, ``mean_frequency``, ``mean_monetary``.
+
+    Examples
+    --------
+    >>> rfm = pd.DataFrame({"recency": [1, 3, 100], "frequency": [4, 2, 1],
+    ...                     "monetary": [300.0, 100.0, 100.0]}, index=["A", "B", "C"])
+    >>> seg = pd.Series(pd.Categorical(["Top", "Top", "Rest"], categories=["Top", "Rest"]),
+    ...                 index=["A", "B", "C"])
+    >>> segment_summary(rfm, seg)[["customers", "customer_share", "revenue", "revenue_share"]]
+             customers  customer_share  revenue  revenue_share
+    segment
+    Top              2        0.666667    400.0            0.8
+    Rest             1        0.333333    100.0            0.2
+    """
+    if not isinstance(rfm, pd.DataFrame):
+        raise InputError(f"rfm must be a pandas DataFrame (from rfm_table); got {type(rfm).__name__}.")
+    _missing_columns(rfm, RFM_COLUMNS, "rfm")
+    if not isinstance(segments, pd.Series):
+        raise InputError(f"segments must be a pandas Series; got {type(segments).__name__}.")
+    if len(segments) != len(rfm) or not segments.index.equals(rfm.index):
+        if len(segments) != len(rfm) or not segments.index.sort_values().equals(rfm.index.sort_values()):
+            raise InputError("segments must have the same customers (index) as rfm.")
+        segments = segments.reindex(rfm.index)
+    if segments.isna().any():
+        raise InputError(f"{int(segments.isna().sum())} customer(s) have no segment.")
+    if not isinstance(segments.dtype, pd.CategoricalDtype):
+        segments = segments.astype("category")
+    total_revenue = float(rfm["monetary"].sum())
+    if total_revenue <= 0:
+        raise InputError(f"total revenue is {total_revenue}; revenue shares need a positive total.")
+    grouped = rfm[list(RFM_COLUMNS)].groupby(segments.rename("segment"), observed=False)
+    summary = pd.DataFrame(
+        {
+            "customers": grouped.size().astype(np.int64),
+            "revenue": grouped["monetary"].sum(),
+            "mean_recency": grouped["recency"].mean(),
+            "mean_frequency": grouped["frequency"].mean(),
+            "mean_monetary": grouped["monetary"].mean(),
+        }
+    )
+    summary.insert(1, "customer_share", summary["customers"] / len(rfm))
+    summary.insert(3, "revenue_share", summary["revenue"] / total_revenue)
+    summary.index = pd.Index(summary.index.astype(object), name="segment")
+    return summary
