@@ -94,7 +94,7 @@ def _read(group: str, name: str) -> pd.DataFrame:
     """Read one file once per session; callers must copy before handing it out."""
     options = _READ_OPTIONS["retailer"] if group == "retailer" else _READ_OPTIONS[name]
     with data_path(group, name).open("rb") as handle:
-        return pd.read_csv(handle, **options)  # type: ignore[call-overload]
+        return pd.read_csv(handle, **options)
 
 
 def _retailer(name: str) -> pd.DataFrame:
