@@ -144,9 +144,16 @@ class Feedback:
         )
 
 
+def _unanswered(answer: Any) -> bool:
+    """The placeholder is still there: ``...``, ``None``, or a dict with ``...`` values left."""
+    if answer is Ellipsis or answer is None:
+        return True
+    return isinstance(answer, Mapping) and any(value is Ellipsis for value in answer.values())
+
+
 def evaluate(exercise: Exercise, answer: Any) -> Feedback:
     """Check ``answer`` against ``exercise``; never raises for a bad answer, never shows the solution."""
-    if answer is Ellipsis or answer is None:
+    if _unanswered(answer):
         return Feedback(exercise.id, "not_answered", "replace the ... with your code, run the cell, then check again.")
     compare = exercise.comparator()
     expected = exercise.expected()
