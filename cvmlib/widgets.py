@@ -73,7 +73,8 @@ def rfm_explorer(rfm: pd.DataFrame) -> widgets.VBox:
                                      style={"description_width": "initial"}, continuous_update=False)
     orders_for_top = widgets.IntSlider(value=8, min=5, max=20, step=1, description="F=5 from (orders)",
                                        style={"description_width": "initial"}, continuous_update=False)
-    quantiles = widgets.Checkbox(value=False, description="use quantile scores instead of the rule")
+    quantiles = widgets.Checkbox(value=False, description="use quantile scores instead of the rule",
+                                 indent=False, layout=widgets.Layout(width="auto"))
     output = widgets.Output()
 
     def redraw(recency_days: int, orders_for_top: int, quantiles: bool) -> None:
