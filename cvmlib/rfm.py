@@ -34,7 +34,8 @@ from typing import Literal, NamedTuple
 import numpy as np
 import pandas as pd
 
-from cvmlib.validate import InputError, resolve_snapshot_date, validate_transactions
+from cvmlib._ids import EncodedIds, encode_ids
+from cvmlib.validate import InputError, _validate_with_ids, resolve_snapshot_date
 
 __all__ = [
     "DEFAULT_SEGMENT_RULES",
@@ -53,98 +54,25 @@ RFM_COLUMNS: tuple[str, str, str] = ("recency", "frequency", "monetary")
 
 
 # --------------------------------------------------------------------------------------------
-# Fast id encoding
+# Grouping by id (the codes come from cvmlib._ids, usually already computed by the validation)
 # --------------------------------------------------------------------------------------------
-_MAX_ID_BYTES = 16  # longer ids take the generic pandas path
-_MAX_DENSE_RANGE = 1 << 24  # largest lookup table (entries) for dense codes
+def _encoded(ids: pd.Series, known: EncodedIds | None = None) -> EncodedIds:
+    """``known`` (the validation's encoding of ``ids``), else :func:`cvmlib._ids.encode_ids`."""
+    encoded = known if known is not None else encode_ids(ids)
+    if encoded is None:
+        raise InputError(
+            f"Column {ids.name!r} holds ids that cannot be hashed (e.g. lists); ids must be "
+            f"strings or numbers."
+        )
+    return encoded
 
 
-def _id_bytes(values: np.ndarray) -> np.ndarray | None:
-    """Each string id as a row of UTF-8 bytes, right-padded with NUL; None if that does not apply.
+def _factorize_ids(ids: pd.Series, encoded: EncodedIds | None = None) -> tuple[np.ndarray, pd.Index]:
+    """Codes 0..k-1 and the k distinct ids in sorted order, like ``pd.factorize(ids, sort=True)``.
 
-    Why: hashing 5 million Python ``str`` objects costs about a second per column (pandas' object
-    hash table). Joining them into one buffer is a single C loop; after that numpy does the rest.
-    Byte rows compare like the strings: equal ids give equal rows, and the lexicographic order of
-    the rows is the order of the strings (UTF-8 keeps code point order; NUL sorts first and no id
-    contains it).
+    ``encoded`` is :func:`cvmlib._ids.encode_ids` of ``ids`` when the caller already has it.
     """
-    n = len(values)
-    items = values.tolist()
-    items.append("")  # so that every id, the last one too, is followed by a NUL
-    try:
-        joined = "\x00".join(items).encode("utf-8")
-    except (TypeError, UnicodeEncodeError):  # non-str ids (e.g. ints mixed in) or lone surrogates
-        return None
-    buf = np.frombuffer(joined, dtype=np.uint8)
-    if len(buf) - np.count_nonzero(buf) != n:  # an id contains NUL: the split is ambiguous
-        return None
-    width, extra = divmod(len(buf), n)
-    if extra == 0 and 1 < width <= _MAX_ID_BYTES + 1:
-        # Equal widths, the usual case: every separator then ends a row, and a reshape cuts it.
-        rows = buf.reshape(n, width)
-        if not rows[:, -1].any():
-            return rows[:, :-1]
-    bounds = np.concatenate(([-1], np.flatnonzero(buf == 0)))
-    lengths = np.diff(bounds) - 1
-    longest = int(lengths.max())
-    if longest > _MAX_ID_BYTES:
-        return None
-    cols = np.arange(longest)
-    idx = np.minimum(bounds[:-1, None] + 1 + cols, len(buf) - 1)
-    return np.where(cols < lengths[:, None], buf[idx], 0).astype(np.uint8)
-
-
-def _codes_from_bytes(rows: np.ndarray) -> tuple[np.ndarray, int] | None:
-    """Sorted codes of byte rows: (codes, number of distinct rows), or None if the ids vary too much.
-
-    Each byte position only takes the values seen in the data, so the rows are numbers in a mixed
-    radix (base = that position's max - min + 1). "C0000001".."C0500000" span only 6 x 10**5
-    values: a lookup table then gives sorted codes without hashing or sorting 5 million rows.
-    """
-    columns = np.ascontiguousarray(rows.T)  # one contiguous array per byte position
-    lows = columns.min(axis=1)
-    bases = columns.max(axis=1).astype(np.int64) - lows + 1
-    span = 1
-    for base in bases.tolist():
-        span *= base
-    if span > np.iinfo(np.uint64).max:
-        return None
-    kind = np.uint32 if span <= np.iinfo(np.uint32).max else np.uint64
-    key = np.zeros(len(rows), dtype=kind)
-    for column, low, base in zip(columns, lows, bases.tolist()):
-        if base > 1:  # constant positions (a shared prefix) carry no information
-            np.multiply(key, kind(base), out=key)
-            np.add(key, column - low, out=key)
-    if span <= min(_MAX_DENSE_RANGE, max(4 * len(rows), 1 << 16)):
-        present = np.zeros(span, dtype=bool)
-        present[key] = True
-        rank = np.cumsum(present, dtype=np.int32) - 1
-        return rank[key].astype(np.intp), int(rank[-1]) + 1
-    codes, uniques = pd.factorize(key, sort=True)
-    return np.asarray(codes), len(uniques)
-
-
-def _id_codes(ids: pd.Series) -> tuple[np.ndarray, int, bool]:
-    """Codes 0..k-1 of the ids, k, and whether the codes follow the sorted order of the ids.
-
-    Categorical columns reuse their codes; string ids go through :func:`_id_bytes` (sorted
-    codes); anything else falls back to :func:`pandas.factorize`.
-    """
-    if isinstance(ids.dtype, pd.CategoricalDtype):
-        codes = ids.cat.codes.to_numpy()
-        return codes, len(ids.cat.categories), ids.cat.categories.is_monotonic_increasing
-    values = ids.to_numpy()
-    rows = _id_bytes(values) if values.dtype == object else None
-    found = _codes_from_bytes(rows) if rows is not None else None
-    if found is not None:
-        return found[0], found[1], True
-    codes, uniques = pd.factorize(ids, sort=True)
-    return np.asarray(codes), len(uniques), True
-
-
-def _factorize_ids(ids: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Codes 0..k-1 and the k distinct ids in sorted order, like ``pd.factorize(ids, sort=True)``."""
-    codes, n_codes, is_sorted = _id_codes(ids)
+    codes, n_codes, is_sorted, _ = _encoded(ids, encoded)
     # The ids themselves: one row per code (any will do, they hold the same id); a scatter is
     # cheaper than decoding the bytes back.
     row_of = np.full(n_codes, -1, dtype=np.intp)
@@ -162,19 +90,14 @@ def _factorize_ids(ids: pd.Series) -> tuple[np.ndarray, pd.Index]:
     return codes, uniques
 
 
-def _count_distinct_per_group(
-    order_ids: pd.Series, group_codes: np.ndarray, n_groups: int
-) -> np.ndarray:
-    """Distinct order ids per group code.
+def _count_distinct_per_group(orders: EncodedIds, group_codes: np.ndarray, n_groups: int) -> np.ndarray:
+    """Distinct order ids per group code (``orders`` and ``group_codes`` row-aligned).
 
     Relies on validation: an order id belongs to one customer only, so each distinct order adds 1
     to exactly one group.
     """
-    order_codes, n_orders, _ = _id_codes(order_ids)
-    if n_orders == len(order_codes) and not isinstance(order_ids.dtype, pd.CategoricalDtype):
-        return np.bincount(group_codes, minlength=n_groups)  # one row per order: count rows
-    group_of_order = np.full(n_orders, n_groups, dtype=np.intp)  # unused categories -> dropped
-    group_of_order[order_codes] = group_codes
+    group_of_order = np.full(orders.n_codes, n_groups, dtype=np.intp)  # unused codes -> dropped
+    group_of_order[orders.codes] = group_codes
     return np.bincount(group_of_order, minlength=n_groups + 1)[:n_groups]
 
 
@@ -248,7 +171,8 @@ def rfm_table(
     A                 12          2     150.0              75.0
     B                 27          1      30.0              30.0
     """
-    valid = validate_transactions(
+    # The validation encodes the id columns anyway; reuse its codes instead of encoding again.
+    valid, ids = _validate_with_ids(
         orders,
         customer_col=customer_col,
         order_col=order_col,
@@ -260,7 +184,7 @@ def rfm_table(
     dates = valid[date_col]
     snapshot = resolve_snapshot_date(dates, snapshot_date)
     amount = valid[amount_col].to_numpy(dtype=np.float64)
-    codes, customers = _factorize_ids(valid[customer_col])
+    codes, customers = _factorize_ids(valid[customer_col], ids.get(customer_col))
     n_customers = len(customers)
 
     # Only purchases (positive rows) define recency and frequency; returns only touch monetary.
@@ -273,8 +197,10 @@ def rfm_table(
     if order_col is None:
         frequency = np.bincount(p_codes, minlength=n_customers)
     else:
-        order_ids = valid[order_col] if all_purchases else valid[order_col][purchase]
-        frequency = _count_distinct_per_group(order_ids, p_codes, n_customers)
+        order_ids = _encoded(valid[order_col], ids.get(order_col))
+        frequency = _count_distinct_per_group(
+            order_ids if all_purchases else order_ids.take(purchase), p_codes, n_customers
+        )
     monetary = np.bincount(codes, weights=amount, minlength=n_customers)
 
     table = pd.DataFrame(

@@ -36,6 +36,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from cvmlib._ids import EncodedIds, encode_ids
+
 __all__ = ["InputError", "resolve_snapshot_date", "validate_transactions"]
 
 ReturnsPolicy = Literal["error", "net", "exclude"]
@@ -108,8 +110,18 @@ def _suggest(name: Hashable, candidates: Sequence[Hashable]) -> Hashable | None:
 # vectorised building blocks
 
 
-def _blank(s: pd.Series) -> np.ndarray:
-    """Missing values plus empty or whitespace-only strings."""
+def _blank(s: pd.Series, encoded: EncodedIds | None = None) -> np.ndarray:
+    """Missing values plus empty or whitespace-only strings.
+
+    With ``encoded`` (:func:`cvmlib._ids.encode_ids` of ``s``) only the rows without a printable
+    ASCII character are looked at one by one: usually none.
+    """
+    if encoded is not None and encoded.visible is not None:  # byte-encoded: str, nothing missing
+        unsure = ~encoded.visible
+        blank = np.zeros(len(s), dtype=bool)
+        if unsure.any():
+            blank[unsure] = _blank(s[unsure])
+        return blank
     missing = s.isna().to_numpy()
     if not (s.dtype == object or pd.api.types.is_string_dtype(s.dtype)):
         return missing
@@ -225,8 +237,10 @@ def _check_columns(df: pd.DataFrame, roles: dict[str, Hashable]) -> None:
         )
 
 
-def _check_ids(df: pd.DataFrame, col: Hashable, what: str, show: list[Hashable]) -> None:
-    bad = _blank(df[col])
+def _check_ids(
+    df: pd.DataFrame, col: Hashable, what: str, show: list[Hashable], encoded: EncodedIds | None
+) -> None:
+    bad = _blank(df[col], encoded)
     if bad.any():
         raise _fail(
             f"Column {col!r} has {_plural(int(bad.sum()), f'missing {what}')} (empty, blank or NaN). "
@@ -348,19 +362,27 @@ def _parse_amounts(df: pd.DataFrame, col: Hashable, show: list[Hashable]) -> pd.
 
 def _check_orders(
     df: pd.DataFrame, order_col: Hashable, customer_col: Hashable, date_col: Hashable,
-    purchases: np.ndarray, show: list[Hashable],
+    purchases: np.ndarray, show: list[Hashable], ids: dict[Hashable, EncodedIds],
 ) -> None:
     """One order id = one customer and one date; no row repeated exactly. Line items are fine.
 
     Hash-based so that millions of line items stay fast: rows are sorted by the order id's
     hash and neighbours compared; only the suspects are then checked exactly with pandas.
+    Integer codes of the ids (``ids``, from :func:`cvmlib._ids.encode_ids`) serve as exact hashes.
     """
-    h_order = _hash_column(df[order_col])
-    repeated = _repeated(h_order)
+    if order_col in ids:
+        codes = ids[order_col].codes
+        repeated = np.bincount(codes, minlength=ids[order_col].n_codes)[codes] > 1
+        h_order = codes.astype(np.uint64)
+    else:
+        h_order = _hash_column(df[order_col])
+        repeated = _repeated(h_order)
     if not repeated.any():
         return  # every order id unique: nothing can conflict or be duplicated
     rows = df[repeated]
-    hashes = {order_col: h_order[repeated], customer_col: _hash_column(rows[customer_col]),
+    h_customer = (ids[customer_col].codes[repeated].astype(np.uint64) if customer_col in ids
+                  else _hash_column(rows[customer_col]))
+    hashes = {order_col: h_order[repeated], customer_col: h_customer,
               date_col: _hash_column(rows[date_col])}
     subset = purchases[repeated]
     h_sub = hashes[order_col][subset]
@@ -484,6 +506,30 @@ def validate_transactions(
     ...
     cvmlib.validate.InputError: Column 'order_date' has 1 date after snapshot_date 2024-05-02 00:00:00. ...
     """
+    valid, _ = _validate_with_ids(
+        transactions, customer_col=customer_col, order_col=order_col, date_col=date_col,
+        amount_col=amount_col, snapshot_date=snapshot_date, returns=returns,
+    )
+    return valid
+
+
+def _validate_with_ids(
+    transactions: pd.DataFrame,
+    *,
+    customer_col: Hashable = "customer_id",
+    order_col: Hashable | None = "order_id",
+    date_col: Hashable = "order_date",
+    amount_col: Hashable | None = "amount",
+    snapshot_date: Any = None,
+    returns: ReturnsPolicy = "error",
+) -> tuple[pd.DataFrame, dict[Hashable, EncodedIds]]:
+    """:func:`validate_transactions`, plus the integer codes of the id columns it computed.
+
+    Returns the validated frame and ``{column: EncodedIds}`` for the customer and order id
+    columns (a column is left out when its ids cannot be encoded), row-aligned with the frame.
+    Why: encoding string ids is the costliest step on large tables, and callers that group by
+    the ids (:func:`cvmlib.rfm.rfm_table`) would otherwise do it a second time.
+    """
     if not isinstance(transactions, pd.DataFrame):
         raise InputError(
             f"Expected a pandas DataFrame of transactions, got {type(transactions).__name__}. "
@@ -503,9 +549,14 @@ def validate_transactions(
     _check_columns(df, roles)
     show = list(roles.values())
 
-    _check_ids(df, customer_col, "customer ids", show)
-    if order_col is not None:
-        _check_ids(df, order_col, "order ids", show)
+    ids: dict[Hashable, EncodedIds] = {}
+    for col, what in ((customer_col, "customer ids"), (order_col, "order ids")):
+        if col is None:
+            continue
+        encoded = encode_ids(df[col])
+        _check_ids(df, col, what, show, encoded)
+        if encoded is not None:
+            ids[col] = encoded
     dates = _parse_dates(df, date_col, show)
 
     out = df.copy(deep=False)  # copy-on-write: cheap, and the caller's frame is never modified
@@ -527,9 +578,10 @@ def validate_transactions(
                 warnings.warn(
                     f"returns='exclude': dropped {_plural(k, 'row')} with a non-positive "
                     f"{amount_col!r} (returns or zero amounts) of {len(out):,}.",
-                    UserWarning, stacklevel=2,
+                    UserWarning, stacklevel=3,  # the caller of the public function
                 )
                 out = out[~non_positive]
+                ids = {col: encoded.take(~non_positive) for col, encoded in ids.items()}
                 non_positive = np.zeros(len(out), dtype=bool)
                 if len(out) == 0:
                     raise InputError(
@@ -541,7 +593,7 @@ def validate_transactions(
 
     if order_col is not None:
         # A return may carry its order's id and a later date: compare purchases only.
-        _check_orders(out, order_col, customer_col, date_col, ~non_positive, show)
+        _check_orders(out, order_col, customer_col, date_col, ~non_positive, show, ids)
     else:
         candidates = _repeated(_row_hashes(out))
         if candidates.any():
@@ -565,7 +617,7 @@ def validate_transactions(
                 f"purchase) or keep only earlier rows: df[df[{date_col!r}] <= snapshot_date].",
                 out, after, show,
             )
-    return out
+    return out, ids
 
 
 def resolve_snapshot_date(dates: pd.Series, snapshot_date: Any = None) -> pd.Timestamp:

@@ -514,3 +514,30 @@ def test_course_data_against_duckdb_sql() -> None:
     np.testing.assert_array_equal(table["frequency"].to_numpy(), sql["frequency"].to_numpy())
     np.testing.assert_allclose(table["monetary"].to_numpy(), sql["monetary"].to_numpy(), rtol=1e-9)
     assert len(table) > 1000 and table["frequency"].sum() == orders["order_id"].nunique()
+
+
+def test_exclude_and_net_use_the_right_rows_for_frequency() -> None:
+    # Codes from the validation are re-aligned after rows are dropped: the counts must follow.
+    orders = pd.DataFrame({
+        "customer_id": ["A", "A", "B", "B", "B"],
+        "order_id": ["o1", "r1", "o2", "o2", "o3"],
+        "order_date": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-01-03", "2025-01-03", "2025-01-04"]),
+        "amount": [10.0, -4.0, 5.0, 6.0, 7.0],
+    })
+    with pytest.warns(UserWarning, match="dropped 1 row"):
+        excluded = rfm_table(orders, "2025-02-01", returns="exclude")
+    net = rfm_table(orders, "2025-02-01", returns="net")
+    assert excluded["frequency"].tolist() == [1, 2] == net["frequency"].tolist()
+    assert excluded["monetary"].tolist() == [10.0, 18.0]
+    assert net["monetary"].tolist() == [6.0, 18.0]
+
+
+def test_categorical_ids_with_unused_categories() -> None:
+    orders = pd.DataFrame({
+        "customer_id": pd.Categorical(["B", "A", "B"], categories=["Z", "B", "A"]),
+        "order_id": pd.Categorical(["o1", "o2", "o3"], categories=["o3", "o2", "o1", "o9"]),
+        "order_date": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-01-03"]),
+        "amount": [1.0, 2.0, 3.0],
+    })
+    table = rfm_table(orders, "2025-02-01")
+    assert table.index.tolist() == ["A", "B"] and table["frequency"].tolist() == [1, 2]

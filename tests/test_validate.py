@@ -408,3 +408,21 @@ def test_property_one_bad_row_is_always_caught(df, kind, pos):
     message = str(info.value)
     assert repr(column) in message or column in message.split("First offending rows:")[-1]
     assert f"\n{pos} " in message.split("First offending rows:")[1]  # the injected row is shown
+
+
+@pytest.mark.parametrize("blank", ["", " ", "\t", "\u3000", "\xa0"])
+def test_blank_ids_found_whatever_whitespace(blank: str) -> None:
+    # The fast path only looks closely at ids without a printable ASCII character: these.
+    tx = pd.DataFrame({"order_id": ["O1", "O2", "O3"], "customer_id": ["C1", blank, "é"],
+                       "order_date": pd.to_datetime(["2024-01-01"] * 3), "amount": [1.0, 2.0, 3.0]})
+    with pytest.raises(InputError, match="1 missing customer id"):
+        validate_transactions(tx)
+    tx["customer_id"] = ["C1", "客", "é"]  # non-ASCII but not blank
+    assert len(validate_transactions(tx)) == 3
+
+
+def test_conflicting_order_found_after_excluding_returns() -> None:
+    tx = pd.DataFrame({"order_id": ["O1", "R9", "O1"], "customer_id": ["C1", "C1", "C2"],
+                       "order_date": pd.to_datetime(["2024-01-01"] * 3), "amount": [1.0, -2.0, 3.0]})
+    with pytest.warns(UserWarning, match="dropped 1 row"), pytest.raises(InputError, match="different customers"):
+        validate_transactions(tx, returns="exclude")
