@@ -1,0 +1,727 @@
+"""Customer value: ABC (Pareto) classes, concentration, value matrices, budgets and tier migration.
+
+Definitions used throughout (the glossary pins the same ones):
+
+* **value** -- one non-negative number per customer (revenue, gross profit, CLV) in a stated
+  window. Every function here takes it as a :class:`pandas.Series` indexed by customer id.
+* **ABC classes** -- sort customers by value, descending; class A holds the customers needed to
+  reach the first ``cuts[0]`` (80 %) of the total value, B those up to ``cuts[1]`` (95 %), C the
+  rest. Boundary rule: a customer is in A when the customers with a *strictly greater* value make
+  less than 80 % of the total -- so the customer whose cumulative share first reaches 80 % is in A,
+  and customers with equal values always share a class, whatever the row order.
+* **Lorenz curve / Gini coefficient** -- customers sorted *ascending*; the curve joins
+  (share of customers, share of value) from (0, 0) to (1, 1). The Gini coefficient is the
+  population one, ``mean |x_i - x_j| / (2 mean x)``: 0 when all are equal, ``(n - 1) / n`` when
+  one customer has everything.
+* **2 x 2 matrices** -- a value at or above its threshold is "high" (``>=``). Thresholds are
+  always parameters: the course never hides a cut-off in the code.
+
+Input policy for value series (:func:`abc_classes`, :func:`lorenz_curve`, :func:`gini`,
+:func:`pareto_share`, :func:`top_share`): not numeric, empty, missing or infinite values, negative
+values and an all-zero total raise :class:`~cvmlib.validate.InputError` naming the argument and
+showing the offending rows. Negative values (net returns above purchases) are refused rather than
+guessed at: clip them (``values.clip(lower=0)``) or drop them, and say so. A single customer is
+allowed: they are class A, hold 100 % of the value, and the Gini coefficient is 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from cvmlib.validate import MAX_ROWS_SHOWN, InputError, validate_transactions
+
+__all__ = [
+    "RK_QUADRANTS",
+    "RK_STRATEGIES",
+    "VALUE_CELLS",
+    "VALUE_CELL_PLANS",
+    "Transitions",
+    "abc_classes",
+    "active_periods",
+    "allocate_budget",
+    "cell_summary",
+    "gini",
+    "gross_profit",
+    "lorenz_curve",
+    "loyalty_profitability",
+    "pareto_share",
+    "tier_transitions",
+    "top_share",
+    "value_matrix",
+    "wallet_headroom",
+]
+
+#: Cells of the current x potential value matrix, in the order (high, high), (high current, low
+#: potential), (low current, high potential), (low, low).
+VALUE_CELLS: tuple[str, str, str, str] = ("Key", "Maintain", "Develop", "Basic")
+
+#: Service level and contact plan per value-matrix cell (one sentence each).
+VALUE_CELL_PLANS: dict[str, str] = {
+    "Key": "Dedicated account manager; personal contact every month; first access to new "
+    "products and priority service.",
+    "Maintain": "Regular follow-up by the service team every quarter; protect the relationship "
+    "and the margin, no growth push.",
+    "Develop": "Targeted cross-selling and upgrade offers with regular follow-up; measure whether "
+    "the potential turns into purchases.",
+    "Basic": "Automated marketing only (app messages, e-mail journeys); no personal contact.",
+}
+
+#: The Reinartz and Kumar (2002) quadrants, in the order (long-term, high profit), (short-term,
+#: high profit), (long-term, low profit), (short-term, low profit).
+RK_QUADRANTS: tuple[str, str, str, str] = ("True friends", "Butterflies", "Barnacles", "Strangers")
+
+#: The strategy Reinartz and Kumar recommend for each quadrant.
+RK_STRATEGIES: dict[str, str] = {
+    "True friends": "Communicate consistently but not too often; build attitudinal loyalty and "
+    "reward it.",
+    "Butterflies": "Enjoy them while they last: harvest the transactions, then stop investing "
+    "once they go quiet.",
+    "Barnacles": "Find out whether they have a small wallet or a small share of it: up-sell and "
+    "cross-sell to the latter, serve the former at low cost.",
+    "Strangers": "Make no relationship investment; make every transaction profitable.",
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Input checks
+# --------------------------------------------------------------------------------------------
+def _offending(series: pd.Series, mask: np.ndarray) -> str:
+    shown = series[mask].head(MAX_ROWS_SHOWN)
+    return "First offending rows:\n" + shown.to_frame().to_string()
+
+
+def _as_series(values: Any, name: str) -> pd.Series:
+    if isinstance(values, pd.DataFrame):
+        raise InputError(
+            f"{name} must be one value per customer (a Series); got a DataFrame with columns "
+            f"{list(values.columns)[:6]}. Select one column, e.g. rfm['monetary']."
+        )
+    if not isinstance(values, pd.Series):
+        try:
+            values = pd.Series(values)
+        except (TypeError, ValueError):
+            raise InputError(f"{name} must be a pandas Series; got {type(values).__name__}.") from None
+        if values.ndim != 1:  # pragma: no cover - pd.Series never builds more dimensions
+            raise InputError(f"{name} must be one-dimensional.")
+    return values
+
+
+def _numbers(values: Any, name: str, *, allow_negative: bool = False) -> pd.Series:
+    """``values`` as a float Series, or an InputError naming ``name`` and the offending rows."""
+    series = _as_series(values, name)
+    if len(series) == 0:
+        raise InputError(f"{name} is empty: there are no customers to analyse.")
+    if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
+        raise InputError(f"{name} must be numeric; got dtype {series.dtype}.")
+    numbers = series.astype("float64")
+    data = numbers.to_numpy()
+    bad = ~np.isfinite(data)
+    if bad.any():
+        raise InputError(
+            f"{name} has {int(bad.sum())} missing or infinite value(s); every customer needs a "
+            f"number (fill or drop them first, and say which). {_offending(series, bad)}"
+        )
+    if not allow_negative:
+        negative = data < 0
+        if negative.any():
+            raise InputError(
+                f"{name} has {int(negative.sum())} negative value(s) (returns above purchases?). "
+                f"Value shares need non-negative values: clip them with .clip(lower=0) or drop "
+                f"those customers, and state the choice. {_offending(series, negative)}"
+            )
+    return numbers
+
+
+def _shares_input(values: Any, name: str = "values") -> pd.Series:
+    numbers = _numbers(values, name)
+    if numbers.sum() <= 0:
+        raise InputError(f"{name} are all zero: there is no value to divide into shares.")
+    return numbers
+
+
+def _threshold(value: Any, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) or not np.isfinite(value):
+        raise InputError(f"{name} must be a finite number; got {value!r}.")
+    return float(value)
+
+
+def _aligned(first: pd.Series, second: pd.Series, names: tuple[str, str]) -> pd.Series:
+    """``second`` in the order of ``first``; both must hold the same customers."""
+    if first.index.has_duplicates:
+        raise InputError(f"{names[0]} has duplicated customer ids, e.g. {list(first.index[first.index.duplicated()][:3])}.")
+    if first.index.equals(second.index):
+        return second
+    missing = first.index.difference(second.index)
+    extra = second.index.difference(first.index)
+    if len(missing) or len(extra) or second.index.has_duplicates:
+        raise InputError(
+            f"{names[0]} and {names[1]} must have the same customers (index): {len(missing)} ids "
+            f"of {names[0]} are missing from {names[1]} (e.g. {list(missing[:3])}), {len(extra)} "
+            f"are extra (e.g. {list(extra[:3])})."
+        )
+    return second.reindex(first.index)
+
+
+# --------------------------------------------------------------------------------------------
+# Concentration: ABC classes, Lorenz curve, Gini
+# --------------------------------------------------------------------------------------------
+def _share_before(values: np.ndarray) -> tuple[np.ndarray, float]:
+    """Per customer: total value of the customers with a strictly greater value, and the total."""
+    ascending = np.sort(values)
+    running = np.cumsum(ascending)
+    total = float(running[-1])
+    # position of the last value <= x: everything up to there is "not greater"
+    not_greater = running[np.searchsorted(ascending, values, side="right") - 1]
+    return total - not_greater, total
+
+
+def abc_classes(
+    values: pd.Series,
+    cuts: Sequence[float] = (0.8, 0.95),
+    labels: Sequence[str] | None = None,
+) -> pd.Series:
+    """ABC (Pareto) class of every customer by their share of the total value.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Non-negative value per customer (index = customer id), e.g. revenue in a window.
+    cuts : sequence of float, default (0.8, 0.95)
+        Increasing cumulative value shares in (0, 1]; ``k`` cuts make ``k + 1`` classes.
+    labels : sequence of str, optional
+        Class names, best first; default "A", "B", "C", ... (e.g. ``("high", "medium", "low")``
+        for value tiers).
+
+    Returns
+    -------
+    pandas.Series
+        Ordered Categorical (best class first), same index as ``values``, name ``"abc_class"``.
+        Class ``k`` holds the customers for whom the customers with a strictly greater value make
+        less than ``cuts[k]`` of the total and at least ``cuts[k - 1]``. So the customer whose
+        cumulative share (sorted descending) first reaches 80 % is still A, equal values share a
+        class, and the row order never matters. Customers with value 0 are always in the last
+        class.
+
+    Raises
+    ------
+    InputError
+        Bad ``values`` (see the module notes) or cuts that are not increasing in (0, 1].
+
+    Examples
+    --------
+    >>> revenue = pd.Series({"a": 10.0, "b": 50.0, "c": 30.0, "d": 6.0, "e": 4.0})
+    >>> abc_classes(revenue).astype(str).to_dict()
+    {'a': 'B', 'b': 'A', 'c': 'A', 'd': 'B', 'e': 'C'}
+
+    ``b`` and ``c`` make 80 % together, so ``c`` (who reaches 80 %) is A; ``d`` takes the
+    cumulative share from 90 % to 96 %, across 95 %, and is still B. Ties share a class:
+
+    >>> abc_classes(pd.Series({"x": 1.0, "y": 1.0}), cuts=(0.5, 0.9)).astype(str).tolist()
+    ['A', 'A']
+    """
+    numbers = _shares_input(values)
+    edges = np.asarray(cuts, dtype=np.float64)
+    if edges.ndim != 1 or len(edges) == 0 or not np.all(np.isfinite(edges)) \
+            or edges[0] <= 0 or edges[-1] > 1 or np.any(np.diff(edges) <= 0):
+        raise InputError(f"cuts must be increasing shares in (0, 1], e.g. (0.8, 0.95); got {tuple(cuts)!r}.")
+    names = list(labels) if labels is not None else [chr(ord("A") + k) for k in range(len(edges) + 1)]
+    if len(names) != len(edges) + 1 or len(set(names)) != len(names):
+        raise InputError(f"labels must be {len(edges) + 1} distinct names for {len(edges)} cuts; got {names!r}.")
+    before, total = _share_before(numbers.to_numpy())
+    # compare amounts, not rounded shares: "less than 80 % of the total" exactly
+    codes = np.searchsorted(edges * total, before, side="right")
+    return pd.Series(
+        pd.Categorical.from_codes(codes, categories=names, ordered=True),
+        index=numbers.index,
+        name="abc_class",
+    )
+
+
+def lorenz_curve(values: pd.Series) -> pd.DataFrame:
+    """The Lorenz curve of the value: customers sorted ascending, cumulative shares.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Non-negative value per customer.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``n + 1`` rows with columns ``population_share`` (0, 1/n, ..., 1) and ``value_share``
+        (cumulative share of the value held by the poorest customers; starts at 0, ends at 1).
+
+    Examples
+    --------
+    >>> lorenz_curve(pd.Series([3.0, 1.0]))
+       population_share  value_share
+    0               0.0         0.00
+    1               0.5         0.25
+    2               1.0         1.00
+    """
+    data = np.sort(_shares_input(values).to_numpy())
+    n = len(data)
+    cumulative = np.concatenate([[0.0], np.cumsum(data)])
+    return pd.DataFrame(
+        {"population_share": np.arange(n + 1) / n, "value_share": cumulative / cumulative[-1]}
+    )
+
+
+def gini(values: pd.Series) -> float:
+    """The Gini coefficient of the value (population version, between 0 and ``(n - 1) / n``).
+
+    ``G = sum_i (2 i - n - 1) x_(i) / (n sum x)`` with ``x_(1) <= ... <= x_(n)``, which equals
+    the mean absolute difference over twice the mean, and one minus twice the area under the
+    Lorenz curve (trapezoids).
+
+    Examples
+    --------
+    >>> gini(pd.Series([5.0, 5.0, 5.0]))
+    0.0
+    >>> gini(pd.Series([0.0, 0.0, 0.0, 8.0]))  # one customer has all: (n - 1) / n
+    0.75
+    """
+    data = np.sort(_shares_input(values).to_numpy())
+    n = len(data)
+    rank_weights = 2.0 * np.arange(1, n + 1) - n - 1
+    return float(rank_weights @ data / (n * data.sum()))
+
+
+def pareto_share(values: pd.Series, value_share: float = 0.8) -> float:
+    """Share of customers (the most valuable first) who make ``value_share`` of the value.
+
+    The 80/20 check: with the boundary rule of :func:`abc_classes`, it is the share of customers
+    in class A for ``cuts=(value_share,)``.
+
+    Examples
+    --------
+    >>> pareto_share(pd.Series([50.0, 30.0, 10.0, 6.0, 4.0]))
+    0.4
+    """
+    if not 0 < value_share <= 1:
+        raise InputError(f"value_share must lie in (0, 1]; got {value_share!r}.")
+    before, total = _share_before(_shares_input(values).to_numpy())
+    return float(np.mean(before < value_share * total))
+
+
+def top_share(values: pd.Series, customer_share: float = 0.2) -> float:
+    """Share of the value held by the top ``customer_share`` of customers (Lorenz, interpolated).
+
+    Examples
+    --------
+    >>> top_share(pd.Series([50.0, 30.0, 10.0, 6.0, 4.0]), 0.2)
+    0.5
+    """
+    if not 0 <= customer_share <= 1:
+        raise InputError(f"customer_share must lie in [0, 1]; got {customer_share!r}.")
+    curve = lorenz_curve(values)
+    return float(1 - np.interp(1 - customer_share, curve["population_share"], curve["value_share"]))
+
+
+# --------------------------------------------------------------------------------------------
+# Per-customer measures from orders
+# --------------------------------------------------------------------------------------------
+def wallet_headroom(current: pd.Series, peer_groups: pd.Series, quantile: float = 0.9) -> pd.Series:
+    """Potential value as headroom to a peer benchmark: a share-of-wallet proxy.
+
+    A customer's wallet is not observed; the value reached by the best customers of the same
+    peer group (``quantile`` of ``current`` within the group) stands in for it. Headroom is that
+    benchmark minus the customer's own value, floored at 0.
+
+    Parameters
+    ----------
+    current : pandas.Series
+        Current value per customer (non-negative).
+    peer_groups : pandas.Series
+        Peer group per customer (same customers), built from data that do not depend on spend
+        (city tier, age band, ...).
+    quantile : float, default 0.9
+        Which peer quantile counts as the reachable wallet.
+
+    Examples
+    --------
+    >>> current = pd.Series({"a": 100.0, "b": 300.0, "c": 50.0, "d": 50.0})
+    >>> peers = pd.Series({"a": "x", "b": "x", "c": "y", "d": "y"})
+    >>> wallet_headroom(current, peers, quantile=1.0).to_dict()
+    {'a': 200.0, 'b': 0.0, 'c': 0.0, 'd': 0.0}
+    """
+    numbers = _numbers(current, "current")
+    groups = _aligned(numbers, _as_series(peer_groups, "peer_groups"), ("current", "peer_groups"))
+    missing = groups.isna().to_numpy()
+    if missing.any():
+        raise InputError(f"peer_groups has {int(missing.sum())} customer(s) without a group. {_offending(groups, missing)}")
+    if not 0 < quantile <= 1:
+        raise InputError(f"quantile must lie in (0, 1]; got {quantile!r}.")
+    benchmark = numbers.groupby(groups, observed=True).transform(lambda v: v.quantile(quantile))
+    return (benchmark - numbers).clip(lower=0).rename("headroom")
+
+
+def gross_profit(
+    orders: pd.DataFrame,
+    margin_rates: Mapping[str, float],
+    cost_per_order: float = 0.0,
+    *,
+    category_col: str = "category",
+) -> pd.Series:
+    """Gross profit per customer: amount x category margin rate, minus a cost to serve per order.
+
+    Parameters
+    ----------
+    orders : pandas.DataFrame
+        Transactions (checked by :func:`cvmlib.validate.validate_transactions`; returns refused).
+    margin_rates : mapping
+        Gross margin rate (0..1) of every category in the data; a missing category is an error.
+    cost_per_order : float, default 0
+        Cost to serve one order (picking, delivery, service) in the currency of the data.
+
+    Examples
+    --------
+    >>> orders = pd.DataFrame({"customer_id": ["a", "a", "b"], "order_id": ["1", "2", "3"],
+    ...                        "order_date": ["2025-01-01", "2025-02-01", "2025-03-01"],
+    ...                        "amount": [100.0, 100.0, 50.0], "category": ["x", "y", "x"]})
+    >>> gross_profit(orders, {"x": 0.5, "y": 0.1}, cost_per_order=5).to_dict()
+    {'a': 50.0, 'b': 20.0}
+    """
+    checked = validate_transactions(orders)
+    if category_col not in checked.columns:
+        raise InputError(f"Column {category_col!r} (category_col) is missing from orders.")
+    categories = checked[category_col].astype("str")
+    unknown = sorted(set(categories) - set(margin_rates))
+    if unknown:
+        raise InputError(f"margin_rates has no rate for categories {unknown}; give one for every category.")
+    rates = categories.map({str(k): float(v) for k, v in margin_rates.items()}).to_numpy(dtype=np.float64)
+    per_order = checked["amount"].to_numpy() * rates - _threshold(cost_per_order, "cost_per_order")
+    profit = pd.Series(per_order, index=checked.index).groupby(checked["customer_id"]).sum()
+    return profit.rename("gross_profit")
+
+
+def active_periods(orders: pd.DataFrame, freq: Literal["M", "Q", "Y"] = "Q") -> pd.Series:
+    """Number of distinct calendar periods (months, quarters or years) with a purchase.
+
+    A behavioural loyalty measure: a customer who buys in many quarters is a long-term customer
+    in the sense of Reinartz and Kumar, whatever their spend.
+
+    Examples
+    --------
+    >>> orders = pd.DataFrame({"customer_id": ["a", "a", "a", "b"], "order_id": list("1234"),
+    ...                        "order_date": ["2025-01-05", "2025-02-01", "2025-07-01", "2025-03-03"],
+    ...                        "amount": [1.0, 1.0, 1.0, 1.0]})
+    >>> active_periods(orders, "Q").to_dict()
+    {'a': 2, 'b': 1}
+    """
+    if freq not in ("M", "Q", "Y"):
+        raise InputError(f"freq must be 'M', 'Q' or 'Y'; got {freq!r}.")
+    checked = validate_transactions(orders)
+    periods = checked["order_date"].dt.to_period(freq)
+    counts = periods.groupby(checked["customer_id"]).nunique()
+    return counts.astype(np.int64).rename({"M": "active_months", "Q": "active_quarters", "Y": "active_years"}[freq])
+
+
+# --------------------------------------------------------------------------------------------
+# 2 x 2 matrices
+# --------------------------------------------------------------------------------------------
+def _two_by_two(
+    x: Any, y: Any, x_threshold: Any, y_threshold: Any,
+    names: tuple[str, str], cells: Sequence[str], result_name: str,
+) -> pd.Series:
+    """Cell per customer: cells[0] = (x high, y high), [1] = (x high, y low), [2] = (low, high), [3] = (low, low)."""
+    xs = _numbers(x, names[0], allow_negative=True)
+    ys = _aligned(xs, _numbers(y, names[1], allow_negative=True), names)
+    tx = _threshold(x_threshold, f"{names[0]}_threshold")
+    ty = _threshold(y_threshold, f"{names[1]}_threshold")
+    labels = list(cells)
+    if len(labels) != 4 or len(set(labels)) != 4:
+        raise InputError(f"cells must be four distinct names; got {labels!r}.")
+    high_x = xs.to_numpy() >= tx
+    high_y = ys.to_numpy() >= ty
+    codes = np.where(high_x, np.where(high_y, 0, 1), np.where(high_y, 2, 3))
+    return pd.Series(pd.Categorical.from_codes(codes, categories=labels), index=xs.index, name=result_name)
+
+
+def value_matrix(
+    current: pd.Series,
+    potential: pd.Series,
+    current_threshold: float,
+    potential_threshold: float,
+    cells: Sequence[str] = VALUE_CELLS,
+) -> pd.Series:
+    """Cell of the current x potential value matrix for every customer.
+
+    Parameters
+    ----------
+    current : pandas.Series
+        Current value per customer (e.g. revenue or profit of the last 12 months).
+    potential : pandas.Series
+        Potential value per customer, same customers: a headroom proxy
+        (:func:`wallet_headroom`), a growth trend, or a CLV forecast -- any number where larger
+        means more to gain.
+    current_threshold, potential_threshold : float
+        A value ``>=`` its threshold counts as high. Each threshold belongs to its own axis.
+    cells : four names, default :data:`VALUE_CELLS`
+        Names for (high current, high potential), (high, low), (low, high), (low, low).
+
+    Returns
+    -------
+    pandas.Series
+        Categorical (all four cells as categories), index of ``current``, name ``"cell"``.
+        Negative values are allowed (they are simply below a positive threshold).
+
+    Examples
+    --------
+    >>> current = pd.Series({"a": 900.0, "b": 800.0, "c": 100.0, "d": 50.0})
+    >>> potential = pd.Series({"a": 500.0, "b": 20.0, "c": 700.0, "d": 0.0})
+    >>> value_matrix(current, potential, 500, 300).astype(str).to_dict()
+    {'a': 'Key', 'b': 'Maintain', 'c': 'Develop', 'd': 'Basic'}
+    """
+    return _two_by_two(current, potential, current_threshold, potential_threshold,
+                       ("current", "potential"), cells, "cell")
+
+
+def loyalty_profitability(
+    loyalty: pd.Series,
+    profit: pd.Series,
+    loyalty_threshold: float,
+    profit_threshold: float,
+) -> pd.Series:
+    """Reinartz and Kumar's quadrant for every customer: loyalty (duration) x profitability.
+
+    Parameters
+    ----------
+    loyalty : pandas.Series
+        How long-term the customer is (e.g. :func:`active_periods`); ``>= loyalty_threshold``
+        is long-term.
+    profit : pandas.Series
+        Profit per customer (e.g. :func:`gross_profit`); ``>= profit_threshold`` is high.
+        Negative profit is allowed.
+
+    Returns
+    -------
+    pandas.Series
+        Categorical of :data:`RK_QUADRANTS`: True friends (long-term, high profit), Butterflies
+        (short-term, high profit), Barnacles (long-term, low profit), Strangers (short-term, low
+        profit). Name ``"quadrant"``.
+
+    Examples
+    --------
+    >>> loyalty = pd.Series({"a": 6, "b": 1, "c": 7, "d": 1})
+    >>> profit = pd.Series({"a": 400.0, "b": 380.0, "c": 20.0, "d": -5.0})
+    >>> loyalty_profitability(loyalty, profit, 4, 100).astype(str).tolist()
+    ['True friends', 'Butterflies', 'Barnacles', 'Strangers']
+    """
+    # profit is the first axis so that the cell order matches RK_QUADRANTS
+    return _two_by_two(profit, loyalty, profit_threshold, loyalty_threshold,
+                       ("profit", "loyalty"), RK_QUADRANTS, "quadrant")
+
+
+def cell_summary(cells: pd.Series, values: pd.Series) -> pd.DataFrame:
+    """Customers and value per cell (or class, tier, quadrant), with shares.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per category (empty ones included), columns ``customers``, ``customer_share``,
+        ``value``, ``value_share``.
+
+    Examples
+    --------
+    >>> cells = pd.Series(pd.Categorical(["A", "A", "B"], categories=["A", "B", "C"]))
+    >>> cell_summary(cells, pd.Series([6.0, 2.0, 2.0]))[["customers", "value_share"]]
+          customers  value_share
+    cell
+    A             2          0.8
+    B             1          0.2
+    C             0          0.0
+    """
+    labels = _as_series(cells, "cells")
+    numbers = _aligned(labels, _numbers(values, "values", allow_negative=True), ("cells", "values"))
+    missing = labels.isna().to_numpy()
+    if missing.any():
+        raise InputError(f"cells has {int(missing.sum())} customer(s) without a cell. {_offending(labels, missing)}")
+    if not isinstance(labels.dtype, pd.CategoricalDtype):
+        labels = labels.astype("category")
+    grouped = numbers.groupby(labels.rename("cell"), observed=False)
+    total = float(numbers.sum())
+    summary = pd.DataFrame({"customers": grouped.size().astype(np.int64), "value": grouped.sum()})
+    summary.insert(1, "customer_share", summary["customers"] / len(labels))
+    summary["value_share"] = summary["value"] / total if total != 0 else np.nan
+    summary.index = pd.Index(summary.index.astype(object), name="cell")
+    return summary
+
+
+# --------------------------------------------------------------------------------------------
+# Acting on the matrix: budget and migration
+# --------------------------------------------------------------------------------------------
+def _round_to_total(raw: np.ndarray, total: float) -> np.ndarray:
+    """Round to cents so that the parts add up exactly to ``total`` (largest remainders)."""
+    cents = raw * 100
+    floored = np.floor(cents)
+    short = int(round(total * 100 - floored.sum()))
+    order = np.argsort(-(cents - floored), kind="stable")
+    floored[order[:short]] += 1
+    return floored / 100
+
+
+def allocate_budget(
+    cells: pd.Series,
+    budget: float,
+    weights: Mapping[Any, float] | None = None,
+    *,
+    basis: Literal["customers", "value"] = "customers",
+    values: pd.Series | None = None,
+) -> pd.Series:
+    """Split a fixed service budget across cells; the amounts add up exactly to the budget.
+
+    Each cell's share is proportional to ``weight x base``, where the base is the number of its
+    customers (``basis="customers"``: the weight is the service intensity per customer) or their
+    total value (``basis="value"``: spend follows value). Amounts are rounded to cents, with the
+    rounding remainder given to the largest fractions so the sum is exact.
+
+    Parameters
+    ----------
+    cells : pandas.Series
+        Cell (or tier) per customer; categories without customers get 0.
+    budget : float
+        Positive total to allocate.
+    weights : mapping cell -> float, optional
+        Non-negative weight per cell; every cell with customers needs one. Default: all 1.
+    basis : {"customers", "value"}
+    values : pandas.Series, optional
+        Value per customer (same customers as ``cells``); required for ``basis="value"``.
+
+    Examples
+    --------
+    >>> cells = pd.Series(["Key", "Basic", "Basic", "Basic"])
+    >>> allocate_budget(cells, 1000, {"Key": 3, "Basic": 1}).to_dict()
+    {'Basic': 500.0, 'Key': 500.0}
+    >>> allocate_budget(cells, 100, basis="value", values=pd.Series([1.0, 1.0, 1.0, 0.0])).to_dict()
+    {'Basic': 66.67, 'Key': 33.33}
+    """
+    labels = _as_series(cells, "cells")
+    if len(labels) == 0:
+        raise InputError("cells is empty: there are no customers to serve.")
+    amount = _threshold(budget, "budget")
+    if amount <= 0:
+        raise InputError(f"budget must be positive; got {budget!r}.")
+    if basis not in ("customers", "value"):
+        raise InputError(f"basis must be 'customers' or 'value'; got {basis!r}.")
+    if basis == "value":
+        if values is None:
+            raise InputError("basis='value' needs values= (the value of every customer).")
+        base = cell_summary(labels, values)["value"]
+    else:
+        base = cell_summary(labels, pd.Series(1.0, index=labels.index))["customers"].astype("float64")
+    chosen = {cell: 1.0 for cell in base.index} if weights is None else dict(weights)
+    used = base.index[base.to_numpy() != 0]
+    missing = [cell for cell in used if cell not in chosen]
+    if missing:
+        raise InputError(f"weights has no weight for cell(s) {missing}; give one for every cell with customers.")
+    weight = pd.Series([float(chosen.get(cell, 0.0)) for cell in base.index], index=base.index)
+    if (weight < 0).any() or not np.isfinite(weight).all():
+        raise InputError(f"weights must be finite and non-negative; got {chosen!r}.")
+    if basis == "value" and (base < 0).any():
+        raise InputError("basis='value' needs non-negative cell values; some cells have a negative total.")
+    score = weight * base
+    if score.sum() <= 0:
+        raise InputError("Every cell has weight x base 0: nothing to allocate by (check weights and values).")
+    shares = score / score.sum()
+    return pd.Series(_round_to_total(shares.to_numpy() * amount, amount), index=base.index, name="budget")
+
+
+@dataclass(frozen=True)
+class Transitions:
+    """A tier transition matrix between two periods.
+
+    Attributes
+    ----------
+    counts : pandas.DataFrame
+        Customers per (tier before, tier after). Rows: the tiers, then ``"new"`` (customers only
+        in the second period); columns: the tiers, then ``"gone"`` (only in the first period).
+    shares : pandas.DataFrame
+        ``counts`` divided by the row totals: where the customers of each earlier tier went. A
+        row without customers is NaN.
+    """
+
+    counts: pd.DataFrame
+    shares: pd.DataFrame
+
+
+def _tier_order(before: pd.Series, after: pd.Series, tiers: Sequence[str] | None) -> list[str]:
+    if tiers is not None:
+        order = [str(t) for t in tiers]
+    elif isinstance(before.dtype, pd.CategoricalDtype):
+        order = [str(t) for t in before.cat.categories]
+    else:
+        order = sorted({str(t) for t in before} | {str(t) for t in after})
+    unknown = sorted(({str(t) for t in before} | {str(t) for t in after}) - set(order))
+    if unknown:
+        raise InputError(f"tiers {unknown} are not among the known tiers {order}.")
+    if {"new", "gone"} & set(order):
+        raise InputError("'new' and 'gone' are reserved for customers present in one period only; rename those tiers.")
+    return order
+
+
+def tier_transitions(
+    tiers_before: pd.Series,
+    tiers_after: pd.Series,
+    tiers: Sequence[str] | None = None,
+) -> Transitions:
+    """Who moved up, who slipped: the transition matrix of tiers between two periods.
+
+    Parameters
+    ----------
+    tiers_before, tiers_after : pandas.Series
+        Tier per customer (index = customer id) in the earlier and the later period. A customer
+        who is absent from one of them (no purchase in that period) is counted explicitly: as
+        ``"new"`` (row) when only in ``tiers_after``, as ``"gone"`` (column) when only in
+        ``tiers_before``. Missing tiers (NaN) and duplicated ids are errors.
+    tiers : sequence of str, optional
+        Tier order, best first; default: the categories of ``tiers_before`` if Categorical, else
+        the sorted labels.
+
+    Examples
+    --------
+    >>> before = pd.Series({"a": "A", "b": "A", "c": "B", "d": "C"})
+    >>> after = pd.Series({"a": "A", "b": "C", "c": "A", "e": "B"})
+    >>> moves = tier_transitions(before, after)
+    >>> moves.counts
+    after   A  B  C  gone
+    before
+    A       1  0  1     0
+    B       1  0  0     0
+    C       0  0  0     1
+    new     0  1  0     0
+    >>> float(moves.shares.loc["A", "C"])
+    0.5
+    """
+    before = _as_series(tiers_before, "tiers_before")
+    after = _as_series(tiers_after, "tiers_after")
+    if len(before) == 0 and len(after) == 0:
+        raise InputError("tiers_before and tiers_after are both empty: there are no customers.")
+    for name, series in (("tiers_before", before), ("tiers_after", after)):
+        if series.index.has_duplicates:
+            dups = series.index[series.index.duplicated()]
+            raise InputError(f"{name} has duplicated customer ids, e.g. {list(dups[:3])}; one tier per customer.")
+        missing = series.isna().to_numpy()
+        if missing.any():
+            raise InputError(
+                f"{name} has {int(missing.sum())} customer(s) without a tier; leave customers who did not "
+                f"buy in that period out (they count as 'new' / 'gone'). {_offending(series, missing)}"
+            )
+    order = _tier_order(before, after, tiers)
+    ids = before.index.union(after.index)
+    row = before.astype("str").reindex(ids).fillna("new")
+    col = after.astype("str").reindex(ids).fillna("gone")
+    counts = pd.crosstab(
+        pd.Categorical(row, categories=[*order, "new"]), pd.Categorical(col, categories=[*order, "gone"]),
+        dropna=False,
+    )
+    counts = counts.astype(np.int64)
+    counts.index = pd.Index([str(i) for i in counts.index], name="before")
+    counts.columns = pd.Index([str(c) for c in counts.columns], name="after")
+    totals = counts.sum(axis=1).replace(0, np.nan)
+    return Transitions(counts=counts, shares=counts.div(totals, axis=0))
