@@ -11,7 +11,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
-PAGES = ["book/intro", "book/preface", "book/data", "book/rfm", "notebooks/rfm", "book/glossary", "book/references"]
+PAGES = ["book/intro", "book/preface", "book/data", "book/rfm", "notebooks/rfm", "book/segmentation",
+         "notebooks/segmentation_workbook", "book/value_matrix", "notebooks/value_matrix_workbook",
+         "book/glossary", "book/references"]
 
 
 class _Loads(HTMLParser):
