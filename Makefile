@@ -44,6 +44,8 @@ workbooks: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_rfm.py
+	$(BIN)/python benchmarks/bench_widgets_segment.py
+	$(BIN)/python benchmarks/bench_widgets_value.py
 
 # Regenerate the synthetic retailer (byte-identical to the shipped files; see datasets/README.md).
 data: $(STAMP)
