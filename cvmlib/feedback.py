@@ -279,8 +279,19 @@ def compare_mapping(answer: Any, expected: Mapping[str, frozenset[str]]) -> str 
     missing = [key for key in expected if key not in answer]
     if missing:
         raise NotComparable(f"Your dict has no entry for: {', '.join(missing)}.")
-    wrong = [key for key, ok in expected.items() if str(answer[key]).strip().upper() not in ok]
+    wrong = [key for key, ok in expected.items() if chosen_option(answer, key) not in ok]
     return None if not wrong else f"Not the best choice for: {', '.join(wrong)}."
+
+
+def chosen_option(answer: Any, key: str) -> str:
+    """The choice a dict answer makes for ``key``, normalised to upper case ("" when there is none).
+
+    Mistake rules use it to spot a specific wrong choice in a half-right answer.
+
+    >>> chosen_option({"Champions": " e"}, "Champions"), chosen_option({}, "Lost"), chosen_option(3, "x")
+    ('E', '', '')
+    """
+    return str(answer.get(key, "")).strip().upper() if isinstance(answer, Mapping) else ""
 
 
 def compare_values(answer: Any, expected: Any) -> str | None:

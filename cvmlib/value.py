@@ -26,7 +26,7 @@ allowed: they are class A, hold 100 % of the value, and the Gini coefficient is 
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 

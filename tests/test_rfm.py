@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import string
-import warnings
 from collections import defaultdict
 from pathlib import Path
 

@@ -7,7 +7,6 @@ misconception would produce, so a hint is given only when the answer really is t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
@@ -15,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from cvmlib.datasets import load_orders
-from cvmlib.feedback import Exercise, Mistake, compare_mapping
+from cvmlib.feedback import Exercise, Mistake, chosen_option, compare_mapping
 from cvmlib.rfm import rfm_scores, rfm_segments, rfm_table
 
 #: The snapshot date of the workbook: the analysis is run on Monday 5 January 2026, a few days
@@ -255,9 +254,6 @@ BEST_ACTIONS: dict[str, frozenset[str]] = {
 }
 
 
-def _chosen(answer: Any, segment: str) -> str:
-    return str(answer.get(segment, "")).strip().upper() if isinstance(answer, Mapping) else ""
-
 
 segment_actions = Exercise(
     id="rfm.segment_actions",
@@ -269,19 +265,19 @@ segment_actions = Exercise(
             "discount_for_champions",
             "Champions already buy often and recently: a deep discount gives away margin they would "
             "have paid anyway. Keep them with recognition and involvement.",
-            applies=lambda answer: _chosen(answer, "Champions") == "E",
+            applies=lambda answer: chosen_option(answer, "Champions") == "E",
         ),
         Mistake(
             "expensive_effort_on_lost",
             "Lost customers rarely come back; a personal call or deep discount costs more than they "
             "are likely to return. Use cheap automated reactivation and then let go.",
-            applies=lambda answer: _chosen(answer, "Lost") in {"B", "E"},
+            applies=lambda answer: chosen_option(answer, "Lost") in {"B", "E"},
         ),
         Mistake(
             "automation_for_cannot_lose",
             "'Cannot lose them' spent the most but stopped buying: they deserve a personal win-back, "
             "not an automated e-mail.",
-            applies=lambda answer: _chosen(answer, "Cannot lose them") in {"D", "E"},
+            applies=lambda answer: chosen_option(answer, "Cannot lose them") in {"D", "E"},
         ),
     ),
     hint="Match the effort to the value at stake: high past value and recent -> reward; high past "

@@ -8,7 +8,6 @@ is that mistake.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
@@ -16,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from cvmlib.datasets import load_customers, load_orders
-from cvmlib.feedback import Exercise, Mistake, compare_mapping, compare_scalar, compare_series
+from cvmlib.feedback import Exercise, Mistake, chosen_option, compare_mapping, compare_scalar, compare_series
 from cvmlib.value import abc_classes, allocate_budget, gini, tier_transitions, value_matrix, wallet_headroom
 
 #: Value-matrix thresholds of the workbook (CNY): 2025 revenue and wallet headroom.
@@ -374,9 +373,6 @@ BEST_ACTIONS: dict[str, frozenset[str]] = {
 }
 
 
-def _chosen(answer: Any, quadrant: str) -> str:
-    return str(answer.get(quadrant, "")).strip().upper() if isinstance(answer, Mapping) else ""
-
 
 rk_actions = Exercise(
     id="value.rk_actions",
@@ -388,18 +384,18 @@ rk_actions = Exercise(
             "loyalty_programme_for_barnacles",
             "Barnacles are loyal but not profitable: extra discounts make a long relationship even less "
             "profitable. Loyalty is not the same as profitability (Reinartz and Kumar).",
-            applies=lambda answer: _chosen(answer, "Barnacles") == "E",
+            applies=lambda answer: chosen_option(answer, "Barnacles") == "E",
         ),
         Mistake(
             "relationship_for_butterflies",
             "Butterflies are profitable but short-term: trying to convert them into loyal customers "
             "rarely pays. Harvest their transactions and stop when they go quiet.",
-            applies=lambda answer: _chosen(answer, "Butterflies") in {"A", "E"},
+            applies=lambda answer: chosen_option(answer, "Butterflies") in {"A", "E"},
         ),
         Mistake(
             "investment_in_strangers",
             "Strangers are neither loyal nor profitable: any relationship investment is lost money.",
-            applies=lambda answer: _chosen(answer, "Strangers") in {"A", "C", "E"},
+            applies=lambda answer: chosen_option(answer, "Strangers") in {"A", "C", "E"},
         ),
     ),
     hint="Match the effort to profit AND loyalty: profitable and loyal -> nurture; profitable but short-term "
