@@ -1,0 +1,98 @@
+"""What the BG/NBD and Pareto/NBD models share: the fit on distinct rows, the fitted parameters,
+and the public per-customer methods that check their inputs before the model's formulas run.
+
+A model subclass supplies only its mathematics: the parameter names, a starting point, the
+objective for the optimiser, and the per-customer log-likelihood, P(alive) and conditional
+expected purchases on checked arrays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import ClassVar, Self
+
+import numpy as np
+
+from cvmlib.clv._common import ArrayLike, btyd_inputs, fit_log_params, horizon, subsample, unique_rows
+
+__all__ = ["PurchaseModel"]
+
+ModelObjective = Callable[[np.ndarray], tuple[float, np.ndarray]]
+
+
+class PurchaseModel:
+    """Base class of the "buy 'til you die" purchase models (not used on its own).
+
+    Attributes (after :meth:`fit`): ``params_`` (dict of the four parameters) and
+    ``log_likelihood_`` (total log-likelihood at the optimum).
+    """
+
+    #: The four parameter names, in the order of the log-parameter vector.
+    names: ClassVar[tuple[str, str, str, str]]
+
+    def __init__(self) -> None:
+        self.params_: dict[str, float] = {}
+        self.log_likelihood_: float = np.nan
+
+    # -- the model's own mathematics (subclasses) --------------------------------------------
+    def _start(self, rate: float, scale: float) -> np.ndarray:
+        """Starting log-parameters from the mean purchase rate and the mean ``T`` of the data."""
+        raise NotImplementedError
+
+    def _objective(self, x: np.ndarray, tx: np.ndarray, big_t: np.ndarray, w: np.ndarray) -> ModelObjective:
+        """Mean negative log-likelihood over log-parameters, with its gradient."""
+        raise NotImplementedError
+
+    def _log_likelihood(self, params: Sequence[float], x: np.ndarray, tx: np.ndarray,
+                        big_t: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def _p_alive(self, x: np.ndarray, tx: np.ndarray, big_t: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def _cumulative(self, ts: np.ndarray, x: np.ndarray, tx: np.ndarray, big_t: np.ndarray) -> np.ndarray:
+        """Conditional expected purchases in (T, T + t] for every customer (rows) and t (cols)."""
+        raise NotImplementedError
+
+    # -- shared ------------------------------------------------------------------------------
+    def fit(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike,
+            weights: ArrayLike | None = None) -> Self:
+        """Maximum-likelihood fit; ``weights`` are per-customer counts (default 1 each).
+
+        Fitted on the distinct (frequency, recency, T) rows with their counts as weights, so a
+        million customers cost little more than their few thousand distinct rows. Warns (never
+        silently returns absurd values) when the optimiser fails or a parameter hits its bound.
+        """
+        rows, w = unique_rows(list(btyd_inputs(frequency, recency, T)), weights)
+        x, tx, big_t = rows.T
+        # Start at the data's own purchase rate and time scale: scale-free in the time unit.
+        rate = max(float(w @ x) / max(float(w @ big_t), 1e-9), 1e-6)
+        scale = max(float(w @ big_t) / float(w.sum()), 1e-6)
+        sub = subsample(x.size)  # a warm start from a subsample saves most full evaluations
+        coarse = None if sub is None else self._objective(x[sub], tx[sub], big_t[sub], w[sub])
+        params, value = fit_log_params(self._objective(x, tx, big_t, w), self._start(rate, scale),
+                                       list(self.names), type(self).__name__, jac=True, coarse=coarse)
+        self.params_ = dict(zip(self.names, map(float, params)))
+        self.log_likelihood_ = -value * float(w.sum())
+        return self
+
+    def _params(self) -> tuple[float, float, float, float]:
+        if not self.params_:
+            raise RuntimeError(f"{type(self).__name__} is not fitted yet: call .fit(frequency, recency, T).")
+        first, second, third, fourth = (self.params_[name] for name in self.names)
+        return first, second, third, fourth
+
+    def log_likelihood(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> np.ndarray:
+        """Per-customer log-likelihood at the fitted parameters."""
+        return self._log_likelihood(self._params(), *btyd_inputs(frequency, recency, T))
+
+    def p_alive(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> np.ndarray:
+        """P(the customer is still alive at T | x, t_x, T)."""
+        return self._p_alive(*btyd_inputs(frequency, recency, T))
+
+    def expected_purchases(self, t: float, frequency: ArrayLike, recency: ArrayLike,
+                           T: ArrayLike) -> np.ndarray:
+        """E[purchases in (T, T + t] | x, t_x, T]; ``t`` in the fit's time unit."""
+        step = horizon(t)
+        x, tx, big_t = btyd_inputs(frequency, recency, T)
+        return self._cumulative(np.array([step]), x, tx, big_t)[:, 0]

@@ -1,0 +1,208 @@
+"""The Pareto/NBD model of repeat purchasing and dropout (Schmittlein, Morrison & Colombo 1987).
+
+While alive a customer buys as a Poisson process with rate ``lambda ~ Gamma(r, alpha)``; their
+unobserved lifetime is exponential with rate ``mu ~ Gamma(s, beta)`` (dropout can happen at any
+time, not only after a purchase as in BG/NBD). ``alpha``, ``beta`` and every ``t`` are in the
+time unit of ``recency``/``T``. Formulas: Fader & Hardie (2005), "A note on deriving the
+Pareto/NBD model and related expressions".
+
+Numerics. The likelihood's awkward term is
+``A0 = s/(r+s+x) [G(t_x) - G(T)]`` with ``G(y) = 2F1(r+s+x, .; r+s+x+1; z(y)) / (max(alpha,
+beta) + y)^(r+s+x)``. Taken literally the Gauss hypergeometric function blows up as ``z -> 1``
+and the powers overflow for ``x`` in the hundreds. We use Euler's transformation
+``2F1(a, b; c; z) = (1 - z)^(c-a-b) 2F1(c-a, c-b; c; z)``, which turns it into a series with
+first parameter 1 and positive terms (for ``alpha >= beta`` it is bounded by ``(r+s+x)/s``), and
+work with ``log G`` throughout; the difference ``G(t_x) - G(T)`` is a log-diff-exp.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from scipy import special
+
+from cvmlib.clv._base import ModelObjective, PurchaseModel
+from cvmlib.clv._common import ArrayLike, hyp2f1, log_diff_exp
+from cvmlib.validate import InputError
+
+__all__ = ["ParetoNBD"]
+
+def _log_g(params: Sequence[float], x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """log G(y) (module docstring) after Euler's transformation, for both alpha-beta orders."""
+    r, alpha, s, beta = params
+    c = r + s + x + 1
+    if alpha >= beta:
+        z = (alpha - beta) / (alpha + y)
+        return (-(r + x) * np.log(alpha + y) - s * np.log(beta + y)
+                + np.log(hyp2f1(1.0, r + x, c, z)))
+    z = (beta - alpha) / (beta + y)
+    return (-(r + x - 1) * np.log(alpha + y) - (s + 1) * np.log(beta + y)
+            + np.log(hyp2f1(1.0, s + 1, c, z)))
+
+
+def _log_parts(params: Sequence[float], x: np.ndarray, tx: np.ndarray,
+               big_t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """log of the two likelihood terms without the common factor: alive at T, died in (t_x, T]."""
+    r, alpha, s, beta = params
+    alive = -(r + x) * np.log(alpha + big_t) - s * np.log(beta + big_t)
+    died = np.log(s / (r + s + x)) + log_diff_exp(_log_g(params, x, tx), _log_g(params, x, big_t))
+    return alive, died
+
+
+def _pnbd_ll(params: Sequence[float], x: np.ndarray, tx: np.ndarray, big_t: np.ndarray) -> np.ndarray:
+    """Per-customer log-likelihood (Fader & Hardie 2005 note, eq. 19 with A0 from eq. 22/23)."""
+    r, alpha, s, beta = params
+    alive, died = _log_parts(params, x, tx, big_t)
+    return (special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha) + s * np.log(beta)
+            + np.logaddexp(alive, died))
+
+
+def _objective(x: np.ndarray, tx: np.ndarray, big_t: np.ndarray,
+               w: np.ndarray) -> Callable[[np.ndarray], tuple[float, np.ndarray]]:
+    """Mean negative log-likelihood over log-parameters, and its gradient.
+
+    Why it is fast: the hypergeometric terms ``log G`` depend on (x, t_x) and (x, T) only, so
+    they are evaluated once per distinct pair (a few thousand, far fewer than the rows), and
+    so is their gradient -- by central differences on those pairs alone; everything else is
+    differentiated analytically. With a gradient, L-BFGS-B needs a few dozen evaluations
+    instead of a few hundred.
+    """
+    total = w.sum()
+    ux, inv_x = np.unique(x, return_inverse=True)
+    wx = np.bincount(inv_x.ravel(), weights=w)
+    pairs, inv = np.unique(np.column_stack([np.r_[x, x], np.r_[tx, big_t]]), axis=0,
+                           return_inverse=True)
+    inv = inv.ravel()
+    i_tx, i_t = inv[: x.size], inv[x.size:]
+    px, py = pairs[:, 0], pairs[:, 1]
+    step = 1e-5  # central differences in log-parameter space: error ~ step^2
+
+    def fun(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        r, alpha, s, beta = params = np.exp(theta)
+        with np.errstate(all="ignore"):
+            g = _log_g(params, px, py)
+            dg = np.empty((4, g.size))
+            for j in range(4):
+                h = np.zeros(4)
+                h[j] = step
+                dg[j] = (_log_g(list(np.exp(theta + h)), px, py)
+                         - _log_g(list(np.exp(theta - h)), px, py)) / (2 * step)
+            rx = r + x
+            rsx = r + s + x
+            l_at, l_bt = np.log(alpha + big_t), np.log(beta + big_t)
+            alive = -rx * l_at - s * l_bt
+            g1, g2 = g[i_tx], g[i_t]
+            q = np.exp(g2 - g1)  # G(T) / G(t_x), in [0, 1]
+            died = np.log(s) - np.log(rsx) + g1 + np.log1p(-q)
+            diff = died - alive
+            e = np.exp(-np.abs(diff))
+            wd = np.where(diff > 0, 1.0, e) / (1 + e)  # share of "died in (t_x, T]"
+            ll = (w @ (alive + np.maximum(diff, 0) + np.log1p(e)) + wx @ special.gammaln(r + ux)
+                  + total * (r * np.log(alpha) + s * np.log(beta) - special.gammaln(r)))
+            d_d = np.where(q < 1, (dg[:, i_tx] - q * dg[:, i_t]) / (1 - q), 0.0)  # d log(G1-G2)
+            d_alive = np.array([-r * l_at, -rx * alpha / (alpha + big_t), -s * l_bt,
+                                -s * beta / (beta + big_t)])
+            d_died = d_d + np.array([-r / rsx, np.zeros_like(x), 1 - s / rsx, np.zeros_like(x)])
+            grad = (d_alive * (1 - wd) + d_died * wd) @ w
+            grad += np.array([r * (wx @ special.digamma(r + ux)
+                                   + total * (np.log(alpha) - special.digamma(r))),
+                              total * r, total * s * np.log(beta), total * s])
+        return -float(ll) / total, -grad / total
+
+    return fun
+
+
+def _growth(s: float, u: np.ndarray) -> np.ndarray:
+    """(1 - u^(s-1)) / (s - 1) for 0 < u <= 1, with its limit -log(u) at s = 1."""
+    log_u = np.log(u)
+    if abs(s - 1) < 1e-9:
+        return -log_u
+    return -np.expm1((s - 1) * log_u) / (s - 1)
+
+
+class ParetoNBD(PurchaseModel):
+    """Pareto/NBD model (Schmittlein, Morrison & Colombo 1987) of repeat purchasing and dropout.
+
+    Attributes (after :meth:`fit`): ``params_`` (dict ``r``, ``alpha``, ``s``, ``beta``;
+    ``alpha`` and ``beta`` in the unit of ``recency``/``T``), ``log_likelihood_``.
+
+    Examples
+    --------
+    >>> m = ParetoNBD().fit([0, 1, 2, 5, 1, 3], [0, 10, 30, 35, 3, 10], [39, 39, 39, 39, 39, 38],
+    ...                     weights=[60, 15, 8, 3, 10, 4])
+    >>> sorted(m.params_)
+    ['alpha', 'beta', 'r', 's']
+    >>> m.params_ = {"r": 0.55, "alpha": 10.58, "s": 0.61, "beta": 11.66}  # the CDNOW fit
+    >>> m.p_alive([0, 3, 3], [0, 35, 10], [39, 39, 39]).round(3)  # x=3: recent vs long silent
+    array([0.293, 0.943, 0.16 ])
+    >>> m.expected_purchases(39, [0, 3], [0, 35], [39, 39]).round(3)  # next 39 weeks
+    array([0.105, 2.188])
+    >>> m.purchase_count_probability([0, 1, 2], 39).round(3)  # a new customer's first 39 weeks
+    array([0.596, 0.165, 0.082])
+    """
+
+    names = ("r", "alpha", "s", "beta")
+
+    def _start(self, rate: float, scale: float) -> np.ndarray:
+        return np.array([0.0, np.log(1.0 / rate), 0.0, np.log(scale)])
+
+    def _objective(self, x: np.ndarray, tx: np.ndarray, big_t: np.ndarray, w: np.ndarray) -> ModelObjective:
+        return _objective(x, tx, big_t, w)
+
+    def _log_likelihood(self, params: Sequence[float], x: np.ndarray, tx: np.ndarray,
+                        big_t: np.ndarray) -> np.ndarray:
+        return _pnbd_ll(params, x, tx, big_t)
+
+    def _p_alive(self, x: np.ndarray, tx: np.ndarray, big_t: np.ndarray) -> np.ndarray:
+        """P(alive) (Fader & Hardie 2005 note, eq. 18)."""
+        with np.errstate(divide="ignore"):
+            alive, died = _log_parts(self._params(), x, tx, big_t)
+        return special.expit(alive - died)
+
+    def _cumulative(self, ts: np.ndarray, x: np.ndarray, tx: np.ndarray,
+                    big_t: np.ndarray) -> np.ndarray:
+        """Conditional expected purchases in (T, T + t] for every customer (rows) and t (cols)."""
+        r, alpha, s, beta = self._params()
+        big_tc = big_t[:, None]
+        per_alive = ((r + x[:, None]) / (alpha + big_tc) * (beta + big_tc)
+                     * _growth(s, (beta + big_tc) / (beta + big_tc + ts[None, :])))
+        return per_alive * self._p_alive(x, tx, big_t)[:, None]
+
+    def expected_purchases_population(self, t: float | ArrayLike) -> np.ndarray:
+        """E[X(t)]: expected repeat purchases of a new customer in their first ``t`` units
+        (Fader & Hardie 2005 note, eq. 17); an array shaped like ``t``."""
+        r, alpha, s, beta = self._params()
+        ts = np.asarray(t, dtype=float)
+        if not np.all(ts >= 0):
+            raise InputError("t must be non-negative (time since the first purchase).")
+        return r * beta / alpha * _growth(s, beta / (beta + ts))
+
+    def purchase_count_probability(self, n: int | ArrayLike, t: float | ArrayLike) -> np.ndarray:
+        """P(X(t) = n): probability that a new customer makes exactly ``n`` repeat purchases in
+        their first ``t`` units. ``n`` and ``t`` broadcast against each other.
+
+        Still alive at ``t`` (probability ``(beta/(beta+t))^s``) the count is negative binomial;
+        dropped out at ``tau < t`` it is negative binomial over ``tau``. The second part is the
+        integral over ``tau`` of the Pareto (Lomax) density times that pmf, computed by 64-point
+        Gauss-Legendre quadrature in ``u = log(1 + tau / c)`` (evenly spread over the orders of
+        magnitude where the power-law integrand changes; relative error < 1e-9 in the tests).
+        """
+        r, alpha, s, beta = self._params()
+        ns, ts = np.broadcast_arrays(np.asarray(n, dtype=float), np.asarray(t, dtype=float))
+        if not (np.all(ns >= 0) and np.all(ns == np.round(ns)) and np.all(ts >= 0)):
+            raise InputError("n must be whole numbers >= 0 and t >= 0.")
+        log_nb = special.gammaln(r + ns) - special.gammaln(r) - special.gammaln(ns + 1)
+        alive = np.exp(log_nb + r * (np.log(alpha) - np.log(alpha + ts))
+                       + special.xlogy(ns, ts / (alpha + ts)) + s * (np.log(beta) - np.log(beta + ts)))
+        c = min(alpha, beta)
+        nodes, weights = np.polynomial.legendre.leggauss(64)
+        top = np.log1p(ts / c)[..., None]
+        u = top * (nodes + 1) / 2
+        tau = c * np.expm1(u)
+        log_f = (np.log(s) + s * np.log(beta) - (s + 1) * np.log(beta + tau) + log_nb[..., None]
+                 + r * np.log(alpha) + special.xlogy(ns[..., None], tau)
+                 - (r + ns[..., None]) * np.log(alpha + tau) + np.log(c) + u)  # dtau = c e^u du
+        dropped = top[..., 0] / 2 * (np.exp(log_f) @ weights)
+        return alive + dropped
+
