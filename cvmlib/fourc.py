@@ -1,0 +1,499 @@
+"""The 4C audit: survey ratings per segment and channel, NPS, later buying, internal hand-offs.
+
+Definitions used throughout (the glossary pins the same ones):
+
+* **4C ratings** -- the survey's four 1..5 ratings, one per C of Lauterborn's 4C
+  (:data:`FOUR_CS`): ``consumer_needs_fit`` (Consumer wants and needs), ``cost`` (Cost to
+  satisfy), ``convenience`` (Convenience to buy) and ``communication`` (Communication). Each is
+  the customer-side restatement of one of the seller's 4Ps (:data:`FOUR_PS`).
+* **NPS** (net promoter score) -- answers 9-10 are promoters, 7-8 passives, 0-6 detractors;
+  NPS = % promoters - % detractors, in percentage points from -100 to 100. It is *not* the
+  mean score, and passives count in the denominator but on neither side.
+* **Weakest C** of a group -- the C with the lowest *mean* rating in that group (ties go to the
+  C listed first in :data:`FOUR_CS`).
+* **Later buying** -- the number of orders placed in the ``window_days`` calendar days after
+  the response day (day 1 = the day after the response; orders on the response day itself are
+  left out, because the survey does not say whether they came before or after the answer).
+  A window that runs past the snapshot date is *incomplete*: its count is missing (``<NA>``),
+  never a misleading 0.
+* **Internal service chain** -- :data:`INTERNAL_CHAIN`; every team is the internal customer of
+  the team before it. :data:`COMPLAINT_HANDOFFS` maps each complaint category to the team whose
+  hand-off most likely broke (the course's own mapping, a starting point for discussion).
+
+Input policy: a table that is not a DataFrame, is empty, lacks a named column, or has missing,
+non-integer or out-of-range ratings (or unknown complaint categories) raises
+:class:`~cvmlib.validate.InputError` naming the column and showing up to five offending rows,
+before anything is computed. Nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cvmlib.validate import InputError, _rows_text, _suggest, resolve_snapshot_date, validate_transactions
+
+__all__ = [
+    "COMPLAINT_HANDOFFS",
+    "FOUR_CS",
+    "FOUR_C_ACTIONS",
+    "FOUR_C_NAMES",
+    "FOUR_PS",
+    "INTERNAL_CHAIN",
+    "INTERNAL_NEEDS",
+    "NPS_GROUPS",
+    "check_ratings",
+    "complaints_by_handoff",
+    "four_c_audit",
+    "main_channel",
+    "nps",
+    "nps_by_rating",
+    "nps_groups",
+    "purchases_after",
+    "weakest_c",
+]
+
+#: The survey columns holding the four C ratings (1..5), in Lauterborn's order.
+FOUR_CS: tuple[str, str, str, str] = ("consumer_needs_fit", "cost", "convenience", "communication")
+#: Display name of each C.
+FOUR_C_NAMES: dict[str, str] = {
+    "consumer_needs_fit": "Consumer",
+    "cost": "Cost",
+    "convenience": "Convenience",
+    "communication": "Communication",
+}
+#: The seller-side P that each C restates (Lauterborn 1990).
+FOUR_PS: dict[str, str] = {
+    "consumer_needs_fit": "Product",
+    "cost": "Price",
+    "convenience": "Place",
+    "communication": "Promotion",
+}
+#: A first action when a C is a segment's weakest (one sentence each; the course's suggestions).
+FOUR_C_ACTIONS: dict[str, str] = {
+    "consumer_needs_fit": "Ask what they came for: review the range and the recommendations for this "
+    "segment with its own purchase and complaint data.",
+    "cost": "Lower the total cost to the customer, not only the price: delivery fees, vouchers that "
+    "are easy to use, fair return costs; show the value clearly.",
+    "convenience": "Remove friction in the main channel: checkout steps, delivery slots, store "
+    "pick-up, stock availability.",
+    "communication": "Talk with them, not at them: fewer pushed promotions, answers within the "
+    "promised time, a channel to reply and be heard.",
+}
+#: NPS answer groups, from low to high.
+NPS_GROUPS: tuple[str, str, str] = ("detractor", "passive", "promoter")
+#: The internal service chain of the retailer: each team serves the next one.
+INTERNAL_CHAIN: tuple[str, ...] = ("marketing", "sales", "order desk", "warehouse", "after-sales")
+#: What each team's internal customer (the next team; after-sales closes the loop to marketing)
+#: needs from it.
+INTERNAL_NEEDS: dict[str, tuple[str, str]] = {
+    "marketing": ("sales", "Campaign calendar and promotion terms in advance; promises that the "
+                  "rest of the chain can keep."),
+    "sales": ("order desk", "Complete, correct orders: item, quantity, price, address, delivery "
+              "date and special terms written down (5W2H)."),
+    "order desk": ("warehouse", "Correct pick lists, verified addresses and priority flags before "
+                   "the dispatch cut-off."),
+    "warehouse": ("after-sales", "Dispatch status, tracking numbers, stock and inspection records, "
+                  "so customer service can answer without guessing."),
+    "after-sales": ("marketing", "Complaint reasons and customer feedback, counted, so the next "
+                    "campaign does not repeat the broken promise."),
+}
+#: The team whose hand-off most likely broke when a ticket of this category arrives (the
+#: course's own mapping; other mappings are defensible, see the chapter).
+COMPLAINT_HANDOFFS: dict[str, str] = {
+    "delivery_delay": "warehouse",
+    "wrong_item": "warehouse",
+    "product_quality": "warehouse",
+    "billing": "order desk",
+    "refund_request": "after-sales",
+    "service_attitude": "after-sales",
+}
+
+_RATING_RANGE = (1, 5)
+_NPS_RANGE = (0, 10)
+
+
+# --------------------------------------------------------------------------------------------
+# Input checks
+# --------------------------------------------------------------------------------------------
+def _require_frame(table: Any, name: str, columns: Sequence[Hashable]) -> pd.DataFrame:
+    """A non-empty DataFrame with ``columns`` (else InputError with a 'did you mean')."""
+    if not isinstance(table, pd.DataFrame):
+        raise InputError(f"{name} must be a pandas DataFrame; got {type(table).__name__}.")
+    if table.empty:
+        raise InputError(f"{name} is empty: there are no rows to analyse.")
+    for column in columns:
+        if column not in table.columns:
+            guess = _suggest(column, [c for c in table.columns if c not in columns])
+            maybe = f" Did you mean {guess!r}? Rename it: df.rename(columns={{{guess!r}: {column!r}}})." if guess else ""
+            raise InputError(
+                f"Column {column!r} is missing from {name}.{maybe} Available columns: {list(table.columns)}."
+            )
+    return table
+
+
+def _check_no_missing(table: pd.DataFrame, column: Hashable, show: Sequence[Hashable], what: str) -> None:
+    missing = table[column].isna().to_numpy()
+    if missing.any():
+        raise InputError(
+            f"Column {column!r} has {int(missing.sum())} missing value(s); every row needs {what}. "
+            f"Fill them or drop those rows first, and say which. {_rows_text(table, missing, show)}"
+        )
+
+
+def check_ratings(table: pd.DataFrame, columns: Sequence[str], low: int, high: int) -> pd.DataFrame:
+    """Check that ``columns`` hold whole numbers from ``low`` to ``high``; return them as int64.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The survey (or any table of ratings).
+    columns : sequence of str
+        Rating columns to check.
+    low, high : int
+        The scale, e.g. 1 and 5 for the 4C ratings, 0 and 10 for the NPS question.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The checked columns as ``int64``, same index as ``table``.
+
+    Raises
+    ------
+    InputError
+        Missing column, missing value, text, fractions or values outside the scale; the message
+        names the column and shows up to five offending rows.
+
+    Examples
+    --------
+    >>> survey = pd.DataFrame({"cost": [1, 5, 6]})
+    >>> check_ratings(survey, ["cost"], 1, 5)
+    Traceback (most recent call last):
+    ...
+    cvmlib.validate.InputError: Column 'cost' has 1 rating(s) outside 1..5. ...
+    """
+    _require_frame(table, "the survey", columns)
+    checked = {}
+    for column in columns:
+        _check_no_missing(table, column, [column], "a rating")
+        values = table[column]
+        if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+            raise InputError(
+                f"Column {column!r} must hold numbers from {low} to {high}; got dtype {values.dtype}. "
+                f"Convert it with pd.to_numeric first. {_rows_text(table, np.ones(len(table), bool), [column])}"
+            )
+        data = values.to_numpy(dtype="float64")
+        fraction = data != np.round(data)
+        if fraction.any():
+            raise InputError(
+                f"Column {column!r} has {int(fraction.sum())} rating(s) that are not whole numbers. "
+                f"{_rows_text(table, fraction, [column])}"
+            )
+        outside = (data < low) | (data > high)
+        if outside.any():
+            raise InputError(
+                f"Column {column!r} has {int(outside.sum())} rating(s) outside {low}..{high}. "
+                f"{_rows_text(table, outside, [column])}"
+            )
+        checked[column] = data.astype("int64")
+    return pd.DataFrame(checked, index=table.index)
+
+
+def _scores(scores: Any) -> pd.Series:
+    """NPS answers as an int64 Series (checked 0..10)."""
+    if isinstance(scores, pd.DataFrame):
+        raise InputError(f"scores must be one answer per respondent (a Series); got a DataFrame with "
+                         f"columns {list(scores.columns)[:6]}. Select one column, e.g. survey['nps'].")
+    series = scores if isinstance(scores, pd.Series) else pd.Series(scores)
+    name = series.name if series.name is not None else "nps"
+    return check_ratings(series.to_frame(name), [name], *_NPS_RANGE)[name]
+
+
+# --------------------------------------------------------------------------------------------
+# NPS
+# --------------------------------------------------------------------------------------------
+def nps_groups(scores: pd.Series) -> pd.Series:
+    """Promoter (9-10), passive (7-8) or detractor (0-6) for each answer of the NPS question.
+
+    Examples
+    --------
+    >>> nps_groups(pd.Series([10, 8, 6])).astype(str).tolist()
+    ['promoter', 'passive', 'detractor']
+    """
+    checked = _scores(scores)
+    codes = np.select([checked.to_numpy() >= 9, checked.to_numpy() >= 7], [2, 1], default=0)
+    return pd.Series(pd.Categorical.from_codes(codes, categories=list(NPS_GROUPS), ordered=True),
+                     index=checked.index, name="nps_group")
+
+
+def nps(scores: pd.Series) -> float:
+    """Net promoter score: % promoters (9-10) minus % detractors (0-6), in points (-100..100).
+
+    Passives (7-8) count in the number of respondents but on neither side.
+
+    Examples
+    --------
+    >>> nps(pd.Series([10, 9, 8, 7, 6, 0]))  # 2 promoters, 2 detractors of 6
+    0.0
+    >>> nps(pd.Series([10, 10, 10, 8]))
+    75.0
+    >>> nps(pd.Series([10, 11]))
+    Traceback (most recent call last):
+    ...
+    cvmlib.validate.InputError: Column 'nps' has 1 rating(s) outside 0..10. ...
+    """
+    data = _scores(scores).to_numpy()
+    return float(100.0 * ((data >= 9).mean() - (data <= 6).mean()))
+
+
+def nps_by_rating(survey: pd.DataFrame, ratings: Sequence[str] = FOUR_CS, nps_col: str = "nps") -> pd.DataFrame:
+    """NPS of the respondents who gave each rating (1..5), one column per C.
+
+    Shows how recommendation rises with each C; a cell with no respondents is NaN.
+
+    Examples
+    --------
+    >>> survey = pd.DataFrame({"nps": [10, 9, 3, 6], "cost": [5, 5, 1, 1]})
+    >>> nps_by_rating(survey, ratings=["cost"]).loc[[1, 5]]
+            cost
+    rating
+    1     -100.0
+    5      100.0
+    """
+    _require_frame(survey, "the survey", [*ratings, nps_col])
+    checked = check_ratings(survey, list(ratings), *_RATING_RANGE)
+    scores = _scores(survey[nps_col])
+    levels = pd.Index(range(_RATING_RANGE[0], _RATING_RANGE[1] + 1), name="rating")
+    columns = {}
+    for column in ratings:
+        by_level = scores.groupby(checked[column]).apply(nps)
+        columns[column] = by_level.reindex(levels)
+    return pd.DataFrame(columns, index=levels)
+
+
+# --------------------------------------------------------------------------------------------
+# The 4C audit
+# --------------------------------------------------------------------------------------------
+def four_c_audit(
+    survey: pd.DataFrame,
+    by: str | None = None,
+    ratings: Sequence[str] = FOUR_CS,
+    nps_col: str = "nps",
+) -> pd.DataFrame:
+    """Mean rating of each C, the number of respondents and the NPS, per group.
+
+    Parameters
+    ----------
+    survey : pandas.DataFrame
+        One row per response, with the rating columns, ``nps_col`` and (if given) ``by``. Merge
+        the segment (membership level, RFM segment, main channel) into it first.
+    by : str, optional
+        Column that defines the groups; ``None`` gives one row, ``"All"``. Missing group labels
+        are an error (say which group they belong to, or drop them explicitly).
+    ratings : sequence of str, default :data:`FOUR_CS`
+        The 1..5 rating columns.
+    nps_col : str, default "nps"
+        The 0..10 recommendation answer.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index = group (in the column's category order), columns ``respondents``, one mean per
+        rating column, and ``nps`` (points).
+
+    Examples
+    --------
+    >>> survey = pd.DataFrame({"level": ["gold", "gold", "basic"], "nps": [10, 6, 8],
+    ...                        "cost": [4, 2, 1], "convenience": [5, 5, 3]})
+    >>> four_c_audit(survey, by="level", ratings=["cost", "convenience"])
+           respondents  cost  convenience    nps
+    level
+    basic            1   1.0          3.0    0.0
+    gold             2   3.0          5.0    0.0
+    """
+    needed = list(ratings) + [nps_col] + ([by] if by is not None else [])
+    _require_frame(survey, "the survey", needed)
+    checked = check_ratings(survey, list(ratings), *_RATING_RANGE)
+    checked[nps_col] = _scores(survey[nps_col])
+    if by is None:
+        groups = pd.Series("All", index=survey.index, name="group")
+    else:
+        _check_no_missing(survey, by, [by], "a group label")
+        groups = survey[by]
+    grouped = checked.groupby(groups, observed=True, sort=True)
+    audit = grouped[list(ratings)].mean()
+    audit.insert(0, "respondents", grouped.size())
+    audit["nps"] = grouped[nps_col].apply(nps)
+    return audit
+
+
+def weakest_c(audit: pd.DataFrame, ratings: Sequence[str] = FOUR_CS) -> pd.Series:
+    """The C with the **lowest** mean rating in each row of a :func:`four_c_audit` table.
+
+    Ties go to the C listed first in ``ratings``.
+
+    Examples
+    --------
+    >>> audit = pd.DataFrame({"cost": [2.9, 3.5], "convenience": [3.4, 3.1]}, index=["basic", "gold"])
+    >>> weakest_c(audit, ratings=["cost", "convenience"]).to_dict()
+    {'basic': 'cost', 'gold': 'convenience'}
+    """
+    _require_frame(audit, "the audit table", list(ratings))
+    means = audit[list(ratings)]
+    for column in ratings:
+        _check_no_missing(means, column, [column], "a mean rating")
+    return means.idxmin(axis=1).astype("str").rename("weakest_c")
+
+
+def main_channel(orders: pd.DataFrame, customer_col: str = "customer_id", channel_col: str = "channel") -> pd.Series:
+    """Each customer's main channel: the one with the most **orders** (ties: first channel listed).
+
+    Orders, not spend: the channel question is where customers come to buy, and a single large
+    basket should not outweigh many visits. Ties go to the channel that comes first in the
+    column's category order (alphabetical for text).
+
+    Examples
+    --------
+    >>> orders = pd.DataFrame({"customer_id": ["A", "A", "A", "B"],
+    ...                        "channel": ["app", "store", "store", "web"]})
+    >>> main_channel(orders).to_dict()
+    {'A': 'store', 'B': 'web'}
+    """
+    _require_frame(orders, "orders", [customer_col, channel_col])
+    for column in (customer_col, channel_col):
+        _check_no_missing(orders, column, [customer_col, channel_col], f"a {column}")
+    counts = orders.groupby([customer_col, channel_col], observed=True).size().unstack(fill_value=0)
+    return counts.idxmax(axis=1).astype("str").rename("main_channel")
+
+
+def purchases_after(
+    survey: pd.DataFrame,
+    orders: pd.DataFrame,
+    window_days: int = 90,
+    snapshot_date: Any = None,
+    *,
+    date_col: str = "response_date",
+    customer_col: str = "customer_id",
+) -> pd.Series:
+    """Orders each respondent placed in the ``window_days`` days after the response day.
+
+    Day 1 is the day after the response. Orders on the response day are left out (the survey
+    does not say whether they came before or after the answer). A window that is not complete
+    by ``snapshot_date`` (its last day is on or after the snapshot) gives ``<NA>``: such a
+    respondent has not had the full time to buy, and counting them as 0 would bias recent
+    responses downwards.
+
+    Parameters
+    ----------
+    survey : pandas.DataFrame
+        One row per response, with ``customer_col`` and ``date_col``.
+    orders : pandas.DataFrame
+        Orders with ``customer_id`` and ``order_date`` (checked by
+        :func:`~cvmlib.validate.validate_transactions`).
+    window_days : int, default 90
+        Length of the window, in calendar days.
+    snapshot_date : str or Timestamp, optional
+        First moment *not* covered by the orders (e.g. ``"2026-01-01"`` for data up to the end
+        of 2025). ``None`` defaults to midnight after the last order, with a warning.
+
+    Returns
+    -------
+    pandas.Series
+        ``Int64``, same index as ``survey``, name ``orders_next_<window>d``.
+
+    Examples
+    --------
+    >>> survey = pd.DataFrame({"customer_id": ["A", "B"],
+    ...                        "response_date": pd.to_datetime(["2025-01-10", "2025-12-20"])})
+    >>> orders = pd.DataFrame({"customer_id": ["A", "A", "A", "B"],
+    ...     "order_date": pd.to_datetime(["2025-01-10 18:00", "2025-01-11 09:00", "2025-04-12 10:00", "2025-12-21 08:00"])})
+    >>> purchases_after(survey, orders, window_days=90, snapshot_date="2026-01-01").tolist()
+    [1, <NA>]
+    """
+    if isinstance(window_days, bool) or not isinstance(window_days, (int, np.integer)) or window_days < 1:
+        raise InputError(f"window_days must be a positive whole number of days; got {window_days!r}.")
+    _require_frame(survey, "the survey", [customer_col, date_col])
+    for column in (customer_col, date_col):
+        _check_no_missing(survey, column, [customer_col, date_col], f"a {column}")
+    # with order ids, repeated orders at the same second are still distinct orders
+    order_col = "order_id" if isinstance(orders, pd.DataFrame) and "order_id" in orders.columns else None
+    valid = validate_transactions(orders, customer_col=customer_col, order_col=order_col, amount_col=None)
+    snapshot = resolve_snapshot_date(valid["order_date"], snapshot_date)
+    responded = pd.to_datetime(survey[date_col], errors="coerce").dt.normalize()
+    unparsed = responded.isna().to_numpy()
+    if unparsed.any():
+        raise InputError(f"Column {date_col!r} has {int(unparsed.sum())} value(s) that are not dates. "
+                         f"{_rows_text(survey, unparsed, [customer_col, date_col])}")
+    last_day = responded + pd.Timedelta(days=int(window_days))
+    responses = pd.DataFrame({"customer_id": survey[customer_col].to_numpy(), "row": np.arange(len(survey)),
+                              "first": (responded + pd.Timedelta(days=1)).to_numpy(),
+                              "last": last_day.to_numpy()})
+    paired = responses.merge(valid[[customer_col, "order_date"]].rename(columns={customer_col: "customer_id"}),
+                             on="customer_id", how="inner")
+    day = paired["order_date"].dt.normalize()
+    inside = paired[(day >= paired["first"]) & (day <= paired["last"])]
+    counts = np.bincount(inside["row"].to_numpy(), minlength=len(survey))
+    result = pd.Series(counts, index=survey.index, dtype="Int64", name=f"orders_next_{int(window_days)}d")
+    # the window's last day must lie before the snapshot to be fully observed
+    result[(last_day >= snapshot.normalize()).to_numpy()] = pd.NA
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# Internal customers
+# --------------------------------------------------------------------------------------------
+def complaints_by_handoff(
+    complaints: pd.DataFrame,
+    mapping: Mapping[str, str] = COMPLAINT_HANDOFFS,
+    category_col: str = "category",
+) -> pd.DataFrame:
+    """Tickets per internal team whose hand-off most likely broke, along :data:`INTERNAL_CHAIN`.
+
+    Parameters
+    ----------
+    complaints : pandas.DataFrame
+        One row per ticket, with ``category_col``.
+    mapping : mapping, default :data:`COMPLAINT_HANDOFFS`
+        Complaint category -> team. Every category present must be mapped; teams outside the
+        chain are listed after it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``team`` (every team of the chain, in chain order, 0 for teams without tickets),
+        columns ``tickets``, ``share`` (of all tickets) and ``categories`` (comma-separated).
+
+    Examples
+    --------
+    >>> tickets = pd.DataFrame({"category": ["delivery_delay", "billing", "wrong_item"]})
+    >>> complaints_by_handoff(tickets).loc[["order desk", "warehouse"], ["tickets", "categories"]]
+                tickets                  categories
+    team
+    order desk        1                     billing
+    warehouse         2  delivery_delay, wrong_item
+    >>> complaints_by_handoff(pd.DataFrame({"category": ["late"]}))
+    Traceback (most recent call last):
+    ...
+    cvmlib.validate.InputError: Column 'category' has 1 ticket(s) with a category the mapping does not know ...
+    """
+    _require_frame(complaints, "complaints", [category_col])
+    _check_no_missing(complaints, category_col, [category_col], "a category")
+    categories = complaints[category_col].astype("str")
+    unknown = ~categories.isin(list(mapping)).to_numpy()
+    if unknown.any():
+        raise InputError(
+            f"Column {category_col!r} has {int(unknown.sum())} ticket(s) with a category the mapping does not "
+            f"know ({sorted(set(categories[unknown]))[:5]}); known: {sorted(mapping)}. Add them to the mapping. "
+            f"{_rows_text(complaints, unknown, [category_col])}"
+        )
+    teams = list(INTERNAL_CHAIN) + sorted(set(mapping.values()) - set(INTERNAL_CHAIN))
+    team = categories.map(dict(mapping))
+    tickets = team.value_counts().reindex(teams, fill_value=0)
+    used = sorted(set(categories))
+    listed = {t: ", ".join(c for c in used if mapping[c] == t) for t in teams}
+    table = pd.DataFrame({"tickets": tickets.astype("int64"), "share": tickets / len(categories),
+                          "categories": pd.Series(listed)}, index=pd.Index(teams, name="team"))
+    return table
