@@ -1,0 +1,27 @@
+"""Plots of the course, one module per chapter, all importable from here.
+
+matplotlib only. Every function draws on the ``ax`` it is given (or on a new figure) and returns
+the Axes; nothing calls ``plt.show()``, so the functions work headless (Agg backend), in notebooks
+and in the built book alike. Topic modules never import plots; plots import topic constants.
+"""
+
+from __future__ import annotations
+
+from cvmlib.plotting.clv import (
+    calibration_holdout_plot,
+    clv_cumulative_plot,
+    cohort_heatmap,
+    period_transactions_plot,
+    retention_curves_plot,
+    tracking_plot,
+)
+from cvmlib.plotting.complaints import cause_pareto_plot, recovery_plot, ticket_timeline_plot
+from cvmlib.plotting.fourc import four_c_heatmap, nps_distribution_plot
+from cvmlib.plotting.rfm import rfm_heatmap, segment_bars
+from cvmlib.plotting.segment import cluster_profile_heatmap, cluster_projection
+from cvmlib.plotting.value import lorenz_plot, value_matrix_plot
+
+__all__ = ["calibration_holdout_plot", "cause_pareto_plot", "clv_cumulative_plot", "cluster_profile_heatmap",
+           "cluster_projection", "cohort_heatmap", "four_c_heatmap", "lorenz_plot", "nps_distribution_plot",
+           "period_transactions_plot", "recovery_plot", "retention_curves_plot", "rfm_heatmap", "segment_bars",
+           "ticket_timeline_plot", "tracking_plot", "value_matrix_plot"]

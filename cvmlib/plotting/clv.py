@@ -1,0 +1,231 @@
+"""Plots of the CLV chapter: cohort retention, the simple-CLV build-up and the BTYD validation plots."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+from cvmlib.plotting._axes import new_axes
+from cvmlib.validate import InputError
+
+__all__ = ["cohort_heatmap", "retention_curves_plot", "clv_cumulative_plot", "period_transactions_plot",
+           "calibration_holdout_plot", "tracking_plot"]
+
+
+def cohort_heatmap(retention: pd.DataFrame, ax: Axes | None = None, *, sizes: pd.Series | None = None) -> Axes:
+    """Heat map of a cohort retention table (cohorts down, periods since the first purchase across).
+
+    Unobserved cells (NaN) stay blank, so the triangle of young cohorts is visible as such.
+
+    Parameters
+    ----------
+    retention : pandas.DataFrame
+        Output of :func:`cvmlib.cohorts.cohort_retention` (shares in [0, 1]).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure by default.
+    sizes : pandas.Series, optional
+        Cohort sizes (column ``0`` of :func:`cvmlib.cohorts.cohort_counts`), shown beside each
+        cohort's label: a share of 40 % means little for a cohort of five customers.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> table = pd.DataFrame({0: [1.0, 1.0], 1: [0.5, np.nan]}, index=["2024-01", "2024-02"])
+    >>> ax = cohort_heatmap(table)
+    >>> ax.images[0].get_array().shape, [t.get_text() for t in ax.get_yticklabels()]
+    ((2, 2), ['2024-01', '2024-02'])
+    >>> ax = cohort_heatmap(table, sizes=pd.Series([120, 8], index=table.index))
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['2024-01 (n=120)', '2024-02 (n=8)']
+    >>> plt.close("all")
+    """
+    if not isinstance(retention, pd.DataFrame) or retention.empty:
+        raise InputError("retention must be a non-empty DataFrame (from cohort_retention).")
+    ax = new_axes(ax, (8.0, 0.25 * len(retention) + 2.0))
+    values = np.ma.masked_invalid(retention.to_numpy(dtype=float) * 100)
+    image = ax.imshow(values, aspect="auto", cmap="Blues", vmin=0, vmax=100, interpolation="nearest")
+    ax.figure.colorbar(image, ax=ax, label="% of the cohort buying")
+    labels = [str(label) for label in retention.index]
+    if sizes is not None:
+        labels = [f"{label} (n={int(n):,})" for label, n in zip(labels, sizes.reindex(retention.index))]
+    ax.set_yticks(range(len(retention)), labels)
+    step = max(1, len(retention.columns) // 12)
+    ax.set_xticks(range(0, len(retention.columns), step), [str(c) for c in retention.columns[::step]])
+    ax.set_xlabel("periods since the first purchase")
+    ax.set_ylabel("cohort (period of the first purchase)")
+    ax.set_title("Cohort retention")
+    return ax
+
+
+def retention_curves_plot(retention: pd.DataFrame, curve: pd.Series | None = None, ax: Axes | None = None,
+                          *, every: int = 3) -> Axes:
+    """Retention curves: one thin line per ``every``-th cohort, and the average curve in bold.
+
+    Parameters
+    ----------
+    retention : pandas.DataFrame
+        Output of :func:`cvmlib.cohorts.cohort_retention`.
+    curve : pandas.Series, optional
+        Output of :func:`cvmlib.cohorts.retention_curve` (size-weighted average), drawn in bold.
+    every : int, default 3
+        Draw every ``every``-th cohort, to keep the picture readable.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> table = pd.DataFrame({0: [1.0, 1.0], 1: [0.5, np.nan]}, index=["2024-01", "2024-02"])
+    >>> len(retention_curves_plot(table, pd.Series([1.0, 0.5]), every=1).lines)
+    3
+    >>> plt.close("all")
+    """
+    if not isinstance(retention, pd.DataFrame) or retention.empty:
+        raise InputError("retention must be a non-empty DataFrame (from cohort_retention).")
+    ax = new_axes(ax, (7.0, 4.5))
+    shown = retention.iloc[::max(1, every)]
+    colours = plt.get_cmap("viridis")(np.linspace(0, 0.9, len(shown)))
+    for colour, (label, row) in zip(colours, shown.iterrows()):
+        ax.plot(row.index, row.to_numpy(dtype=float) * 100, color=colour, linewidth=1, alpha=0.8, label=str(label))
+    if curve is not None:
+        ax.plot(curve.index, curve.to_numpy(dtype=float) * 100, color="black", linewidth=2.5,
+                label="all cohorts (weighted)")
+    ax.set_ylim(0, 105)
+    ax.set_xlabel("periods since the first purchase")
+    ax.set_ylabel("% of the cohort buying")
+    ax.legend(fontsize=7, ncol=2, loc="upper right")
+    ax.set_title("Retention curves by cohort")
+    return ax
+
+
+def clv_cumulative_plot(margin: float, retention: float, discount: float, horizon: int,
+                        ax: Axes | None = None) -> Axes:
+    """Discounted expected margin per period (bars) and its running total (line) for the simple model.
+
+    Period ``t`` contributes ``margin * retention**t / (1 + discount)**t``; the dashed line is the
+    value over an unlimited lifetime, ``margin * retention / (1 + discount - retention)``. All
+    three rates must be per period (the unit of ``horizon``).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = clv_cumulative_plot(100.0, 0.8, 0.1, 5)
+    >>> ax.patches[0].get_data().values.round(2).tolist()  # each period's discounted margin
+    [72.73, 52.89, 38.47, 27.98, 20.35]
+    >>> round(float(ax.lines[0].get_ydata()[-1]), 2)  # their running total after 5 periods
+    212.41
+    >>> plt.close("all")
+    """
+    from cvmlib.clv import simple_clv  # plotting sits on top of the topic module
+
+    if not (isinstance(horizon, (int, np.integer)) and horizon >= 1):
+        raise InputError(f"horizon={horizon!r} must be a whole number of periods, at least 1.")
+    periods = np.arange(1, int(horizon) + 1)
+    running = np.array([simple_clv(margin, retention, discount, horizon=int(t)) for t in periods], dtype=float)
+    each = np.diff(np.concatenate([[0.0], running]))
+    total = float(simple_clv(margin, retention, discount))
+    ax = new_axes(ax, (7.0, 4.0))
+    ax.plot(periods, running, color="C1", marker="o", markersize=3, label="cumulative CLV")
+    # one filled step patch instead of one rectangle per period: redraws stay fast at 120 periods
+    ax.stairs(each, np.arange(0.5, int(horizon) + 1), fill=True, color="C0", alpha=0.6,
+              label="discounted expected margin of the period")
+    ax.axhline(total, color="grey", linestyle="--", label=f"unlimited horizon: {total:,.0f}")
+    ax.set_xlabel("period t")
+    ax.set_ylabel("value")
+    ax.legend(loc="center right", fontsize=8)
+    ax.set_title(f"CLV after {int(horizon)} periods: {running[-1]:,.0f}")
+    return ax
+
+
+def period_transactions_plot(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Customers by number of repeat purchases in the calibration period, observed and model (bars).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`cvmlib.holdout.period_transactions` (columns ``actual``, ``model``).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> table = pd.DataFrame({"actual": [5.0, 3.0], "model": [4.5, 3.5]}, index=["0", "1+"])
+    >>> len(period_transactions_plot(table).patches)
+    4
+    >>> plt.close("all")
+    """
+    ax = new_axes(ax, (7.0, 4.0))
+    x = np.arange(len(table))
+    ax.bar(x - 0.2, table["actual"], width=0.4, label="actual", color="C0")
+    ax.bar(x + 0.2, table["model"], width=0.4, label="model", color="C1")
+    ax.set_xticks(x, [str(label) for label in table.index])
+    ax.set_xlabel("repeat purchases in the calibration period")
+    ax.set_ylabel("customers")
+    ax.legend()
+    ax.set_title("Frequency of repeat purchases: actual vs model")
+    return ax
+
+
+def calibration_holdout_plot(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Mean holdout purchases by calibration repeat purchases: actual and model (lines).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`cvmlib.holdout.calibration_holdout` (``actual``, ``model``).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> table = pd.DataFrame({"customers": [9, 3], "actual": [0.2, 1.5], "model": [0.25, 1.4]}, index=["0", "1+"])
+    >>> len(calibration_holdout_plot(table).lines)
+    2
+    >>> plt.close("all")
+    """
+    ax = new_axes(ax, (7.0, 4.0))
+    x = np.arange(len(table))
+    ax.plot(x, table["actual"], marker="o", label="actual", color="C0")
+    ax.plot(x, table["model"], marker="s", linestyle="--", label="model", color="C1")
+    ax.set_xticks(x, [str(label) for label in table.index])
+    ax.set_xlabel("repeat purchases in the calibration period")
+    ax.set_ylabel("mean purchases in the holdout period")
+    ax.legend()
+    ax.set_title("Calibration vs holdout")
+    return ax
+
+
+def tracking_plot(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Cumulative repeat purchases over time, actual and model, with the end of calibration marked.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`cvmlib.holdout.cumulative_tracking` (``actual``, ``model``, ``holdout``).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> days = pd.date_range("2024-01-07", periods=3, freq="7D")
+    >>> table = pd.DataFrame({"actual": [1.0, 3.0, 4.0], "model": [1.2, 2.5, 4.1],
+    ...                       "holdout": [False, False, True]}, index=days)
+    >>> len(tracking_plot(table).lines)
+    3
+    >>> plt.close("all")
+    """
+    ax = new_axes(ax, (7.5, 4.0))
+    ax.plot(table.index, table["actual"], label="actual", color="C0")
+    ax.plot(table.index, table["model"], linestyle="--", label="model", color="C1")
+    if table["holdout"].any():
+        ax.axvline(table.index[~table["holdout"].to_numpy()][-1], color="grey", linestyle=":",
+                   label="end of calibration")
+    ax.set_xlabel("period end")
+    ax.tick_params(axis="x", labelrotation=30)
+    ax.set_ylabel("cumulative repeat purchases")
+    ax.legend()
+    ax.set_title("Tracking cumulative repeat purchases")
+    return ax

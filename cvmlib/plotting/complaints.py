@@ -1,0 +1,142 @@
+"""Plots of the complaint-handling chapter: cause Pareto, one ticket against its SLA, later buying."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+from cvmlib.plotting._axes import new_axes
+from cvmlib.validate import InputError
+
+__all__ = ["cause_pareto_plot", "ticket_timeline_plot", "recovery_plot"]
+
+
+def cause_pareto_plot(table: pd.DataFrame, ax: Axes | None = None, *, cut: float = 0.8) -> Axes:
+    """Pareto chart: tickets per cause (bars, vital few highlighted) and the cumulative share (line).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`cvmlib.complaints.cause_pareto`.
+    ax : matplotlib.axes.Axes, optional
+    cut : float
+        The cumulative share drawn as a dashed line.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> t = pd.DataFrame({"tickets": [6, 3, 1], "cumulative_share": [0.6, 0.9, 1.0],
+    ...                   "vital_few": [True, True, False]}, index=["a", "b", "c"])
+    >>> ax = cause_pareto_plot(t)
+    >>> len(ax.patches)
+    3
+    >>> plt.close("all")
+    """
+    missing = {"tickets", "cumulative_share", "vital_few"} - set(table.columns)
+    if missing:
+        raise InputError(f"table needs the columns of cause_pareto(); missing {sorted(missing)}.")
+    ax = new_axes(ax, (7.0, 4.0))
+    labels = [str(i) for i in table.index]
+    colours = ["C3" if vital else "C7" for vital in table["vital_few"]]
+    ax.bar(labels, table["tickets"], color=colours)
+    ax.set_ylabel("tickets")
+    ax.tick_params(axis="x", labelrotation=30)
+    share = ax.twinx()
+    share.plot(labels, table["cumulative_share"] * 100, "o-", color="black")
+    share.axhline(cut * 100, color="grey", linestyle="--", linewidth=1)
+    share.set_ylim(0, 105)
+    share.set_ylabel("cumulative % of tickets")
+    ax.set_title("Complaint causes: the vital few (red) and the useful many")
+    return ax
+
+
+def ticket_timeline_plot(ticket: pd.Series, targets: dict[str, float], ax: Axes | None = None,
+                         *, as_of: object = None) -> Axes:
+    """One ticket on a clock-hour axis: opened, first response, resolved, against its targets.
+
+    Parameters
+    ----------
+    ticket : pandas.Series
+        One row of a validated ticket table (``opened_at``, ``first_response_at``,
+        ``resolved_at``, ``severity``).
+    targets : dict
+        ``{"first_response": hours, "resolution": hours}`` for this ticket's severity.
+    as_of : optional
+        Export time; an unresolved ticket's bar runs up to it.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> t = pd.Series({"ticket_id": "T1", "severity": "high",
+    ...     "opened_at": pd.Timestamp("2025-03-01 09:00"),
+    ...     "first_response_at": pd.Timestamp("2025-03-01 12:00"),
+    ...     "resolved_at": pd.Timestamp("2025-03-03 09:00")})
+    >>> ax = ticket_timeline_plot(t, {"first_response": 1, "resolution": 24})
+    >>> [round(x) for x in ax.get_xlim()][0] <= 0
+    True
+    >>> plt.close("all")
+    """
+    start = pd.Timestamp(ticket["opened_at"])
+    end_marks = {"first response": ticket["first_response_at"], "resolved": ticket["resolved_at"]}
+    hours = {k: (pd.Timestamp(v) - start) / pd.Timedelta(hours=1) for k, v in end_marks.items() if pd.notna(v)}
+    if as_of is not None and "resolved" not in hours:
+        hours["still open at export"] = (pd.Timestamp(as_of) - start) / pd.Timedelta(hours=1)
+    ax = new_axes(ax, (7.0, 2.6))
+    rows = {"first_response": ("first response", 1), "resolution": ("resolved", 0)}
+    for key, (label, y) in rows.items():
+        reached = hours.get(label, hours.get("still open at export") if key == "resolution" else None)
+        target = float(targets[key])
+        if reached is not None:
+            late = reached > target
+            ax.barh(y, reached, color="C3" if late else "C2", height=0.5)
+            ax.text(reached, y, f" {reached:,.1f} h", va="center", fontsize=9)
+        ax.plot([target, target], [y - 0.35, y + 0.35], color="black", linewidth=2)
+        ax.text(target, y + 0.38, f"target {target:g} h", ha="center", fontsize=8)
+    ax.set_yticks([0, 1], ["resolution", "first response"])
+    top = max([*hours.values(), *map(float, targets.values())], default=1.0)
+    ax.set_xlim(0, top * 1.25)
+    ax.set_ylim(-0.6, 1.8)
+    ax.set_xlabel("clock hours since the ticket was opened")
+    ax.set_title(f"Ticket {ticket.get('ticket_id', '')} ({ticket.get('severity', '')} severity) against its SLA")
+    return ax
+
+
+def recovery_plot(summary: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Share who bought again per handling group: raw rate with its 95 % interval and the adjusted rate.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        ``RecoveryOutcomes.summary`` of :func:`cvmlib.complaints.recovery_outcomes`.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> s = pd.DataFrame({"rate": [0.8, 0.5], "ci_low": [0.7, 0.4], "ci_high": [0.9, 0.6],
+    ...                   "adjusted_rate": [0.78, 0.5]}, index=["well resolved", "no complaint"])
+    >>> len(recovery_plot(s).lines) >= 2
+    True
+    >>> plt.close("all")
+    """
+    ax = new_axes(ax, (7.0, 3.6))
+    y = np.arange(len(summary))
+    rate = summary["rate"].to_numpy(dtype=float) * 100
+    low = summary["ci_low"].to_numpy(dtype=float) * 100
+    high = summary["ci_high"].to_numpy(dtype=float) * 100
+    ax.errorbar(rate, y, xerr=[rate - low, high - rate], fmt="o", color="C0", capsize=3,
+                label="raw rate (95 % interval)")
+    ax.plot(summary["adjusted_rate"].to_numpy(dtype=float) * 100, y, "D", color="C1",
+            label="adjusted for recent purchases")
+    if "no complaint" in summary.index:
+        ax.axvline(float(summary.loc["no complaint", "rate"]) * 100, color="grey", linestyle=":", linewidth=1)
+    ax.set_yticks(y, [str(i) for i in summary.index])
+    ax.invert_yaxis()
+    ax.set_xlabel("% who ordered again within the window")
+    ax.legend(loc="lower left", fontsize=8)
+    ax.set_title("Later buying by how the first complaint was handled")
+    return ax

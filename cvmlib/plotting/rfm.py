@@ -1,0 +1,143 @@
+"""Plots of the RFM chapter: the R x F score grid and the segment size/value bars."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+from cvmlib.plotting._axes import new_axes
+from cvmlib.validate import InputError
+
+__all__ = ["rfm_heatmap", "segment_bars"]
+
+
+def rfm_heatmap(
+    scores: pd.DataFrame,
+    value: pd.Series | None = None,
+    ax: Axes | None = None,
+    *,
+    bins: int = 5,
+) -> Axes:
+    """Heat map of the R x F score grid, each cell annotated.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Output of :func:`cvmlib.rfm.rfm_scores` (integer columns ``R`` and ``F``).
+    value : pandas.Series, optional
+        A number per customer, aligned on the index of ``scores`` (e.g. ``rfm["monetary"]``).
+        Given: each cell shows the mean value of its customers; ``None``: the number of customers.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure by default.
+    bins : int, default 5
+        The number of score levels used for the scores.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes, with one image of ``bins x bins`` cells (rows R, columns F, R = bins at the
+        top) and one text label per cell (empty cells show "-").
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> scores = pd.DataFrame({"R": [5, 5, 1], "F": [4, 4, 1]})
+    >>> ax = rfm_heatmap(scores)
+    >>> ax.images[0].get_array().shape, len(ax.texts)
+    ((5, 5), 25)
+    >>> [t.get_text() for t in ax.texts if t.get_text() != "-"]
+    ['1', '2']
+    >>> plt.close("all")
+    """
+    if not isinstance(scores, pd.DataFrame) or not {"R", "F"} <= set(scores.columns):
+        raise InputError("scores must be a DataFrame with columns 'R' and 'F' (from rfm_scores).")
+    r = scores["R"].to_numpy(dtype=np.int64)
+    f = scores["F"].to_numpy(dtype=np.int64)
+    if len(r) and (min(r.min(), f.min()) < 1 or max(r.max(), f.max()) > bins):
+        raise InputError(f"R and F must lie in 1..{bins}; pass bins= to match rfm_scores.")
+    cell = (r - 1) * bins + (f - 1)
+    counts = np.bincount(cell, minlength=bins * bins).reshape(bins, bins)
+    if value is None:
+        grid = counts.astype(float)
+        label, fmt = "customers", "{:,.0f}"
+    else:
+        values = pd.Series(value).reindex(scores.index).to_numpy(dtype=np.float64)
+        if np.isnan(values).any():
+            raise InputError("value must have a number for every customer in scores (same index).")
+        sums = np.bincount(cell, weights=values, minlength=bins * bins).reshape(bins, bins)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            grid = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+        label = f"mean {value.name}" if getattr(value, "name", None) else "mean value"
+        fmt = "{:,.0f}"
+
+    ax = new_axes(ax, (6.0, 5.0))
+    image = ax.imshow(grid, origin="lower", cmap="YlGnBu", aspect="equal")
+    ticks = np.arange(bins)
+    ax.set_xticks(ticks, [str(t + 1) for t in ticks])
+    ax.set_yticks(ticks, [str(t + 1) for t in ticks])
+    ax.set_xlabel("F score (frequency)")
+    ax.set_ylabel("R score (recency; high = recent)")
+    finite = grid[np.isfinite(grid)]
+    middle = (finite.min() + finite.max()) / 2 if finite.size else 0.0
+    for i in range(bins):  # row: R - 1
+        for j in range(bins):  # column: F - 1
+            v = grid[i, j]
+            empty = counts[i, j] == 0
+            ax.text(
+                j, i, "-" if empty else fmt.format(v), ha="center", va="center",
+                color="white" if not empty and v > middle else "black", fontsize=9,
+            )
+    ax.figure.colorbar(image, ax=ax, label=label)
+    ax.set_title(f"RFM grid: {label} per cell")
+    return ax
+
+
+def segment_bars(summary: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Segment sizes next to their share of revenue, as paired horizontal bars.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        Output of :func:`cvmlib.rfm.segment_summary` (needs ``customer_share`` and
+        ``revenue_share``; one row per segment).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure by default.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Two bars per segment (share of customers, share of revenue, in percent), first segment
+        at the top.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> summary = pd.DataFrame({"customer_share": [0.2, 0.8], "revenue_share": [0.6, 0.4]},
+    ...                        index=pd.Index(["Champions", "Lost"], name="segment"))
+    >>> ax = segment_bars(summary)
+    >>> len(ax.patches), [t.get_text() for t in ax.get_yticklabels()]
+    (4, ['Champions', 'Lost'])
+    >>> plt.close("all")
+    """
+    needed = {"customer_share", "revenue_share"}
+    if not isinstance(summary, pd.DataFrame) or not needed <= set(summary.columns):
+        raise InputError(
+            "summary must be a DataFrame with columns 'customer_share' and 'revenue_share' "
+            "(from segment_summary)."
+        )
+    names = [str(n) for n in summary.index]
+    y = np.arange(len(names))
+    height = 0.4
+    ax = new_axes(ax, (7.0, 0.45 * len(names) + 1.5))
+    ax.barh(y - height / 2, summary["customer_share"] * 100, height, label="share of customers")
+    ax.barh(y + height / 2, summary["revenue_share"] * 100, height, label="share of revenue")
+    ax.set_yticks(y, names)
+    ax.invert_yaxis()  # first segment on top, as in the table
+    ax.set_xlabel("% of total")
+    ax.legend(loc="lower right")
+    ax.set_title("Segments: size vs value")
+    return ax

@@ -1,0 +1,50 @@
+"""Interactive explorers for live "what if" demos (ipywidgets), one module per chapter.
+
+Widgets sit on top of the topic modules and never compute anything themselves: they turn slider
+positions into parameters, call the topic functions, and redraw. Run them in notebook view
+(ipywidgets do not render inside RISE slides).
+
+``from cvmlib.widgets import rfm_explorer`` loads only the RFM explorer's module: a workbook does not
+pay for the other chapters' imports (k-means, scipy) before its first cell answers.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+#: Public name -> the chapter module that defines it.
+_MODULE_OF: dict[str, str] = {
+    "clv_calculator": "clv",
+    "clv_calculator_table": "clv",
+    "clv_calculator_views": "clv",
+    "explorer_summary": "rfm",
+    "johari_html": "communication",
+    "johari_window": "communication",
+    "rfm_explorer": "rfm",
+    "rule_cut_points": "rfm",
+    "segment_explorer": "segment",
+    "segment_explorer_table": "segment",
+    "value_explorer_tables": "value",
+    "value_explorer_views": "value",
+    "value_matrix_explorer": "value",
+}
+
+__all__ = sorted(_MODULE_OF)
+
+if TYPE_CHECKING:  # static checkers and IDEs see the real objects
+    from cvmlib.widgets.rfm import explorer_summary, rfm_explorer, rule_cut_points
+    from cvmlib.widgets.segment import segment_explorer, segment_explorer_table
+    from cvmlib.widgets.value import value_explorer_tables, value_explorer_views, value_matrix_explorer
+    from cvmlib.widgets.clv import clv_calculator, clv_calculator_table, clv_calculator_views
+    from cvmlib.widgets.communication import johari_html, johari_window
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _MODULE_OF:
+        raise AttributeError(f"module 'cvmlib.widgets' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"cvmlib.widgets.{_MODULE_OF[name]}"), name)
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_MODULE_OF])
