@@ -44,8 +44,11 @@ workbooks: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_rfm.py
+	$(BIN)/python benchmarks/bench_clv.py
 	$(BIN)/python benchmarks/bench_widgets_segment.py
 	$(BIN)/python benchmarks/bench_widgets_value.py
+	$(BIN)/python benchmarks/bench_widgets_communication.py
+	$(BIN)/python benchmarks/bench_widgets_clv.py
 	$(BIN)/python benchmarks/time_workbooks.py
 
 # Regenerate the synthetic retailer (byte-identical to the shipped files; see datasets/README.md).

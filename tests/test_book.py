@@ -8,12 +8,23 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
-PAGES = ["book/intro", "book/preface", "book/data", "book/rfm", "notebooks/rfm", "book/segmentation",
-         "notebooks/segmentation_workbook", "book/value_matrix", "notebooks/value_matrix_workbook",
-         "book/glossary", "book/references"]
+
+
+def _toc_pages() -> list[str]:
+    """Every page the table of contents lists (so a new chapter is checked without editing this file)."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    pages = [toc["root"]]
+    for part in toc.get("parts", []):
+        pages.extend(chapter["file"] for chapter in part.get("chapters", []))
+    return pages
+
+
+PAGES = _toc_pages()
+WORKBOOKS = [page for page in PAGES if page.startswith("notebooks/")]
 
 
 class _Loads(HTMLParser):
@@ -46,6 +57,13 @@ def _parse(page: Path) -> _Loads:
     parser = _Loads()
     parser.feed(page.read_text(encoding="utf-8"))
     return parser
+
+
+def test_toc_lists_every_chapter_and_workbook():
+    chapters = {"book/rfm", "book/segmentation", "book/value_matrix", "book/clv", "book/communication", "book/complaints"}
+    assert chapters | {"book/glossary", "book/references"} <= set(PAGES)
+    assert len(WORKBOOKS) == len(chapters)
+    assert sorted(WORKBOOKS) == sorted(f"notebooks/{nb.stem}" for nb in (ROOT / "notebooks").glob("*.ipynb"))
 
 
 def test_all_chapters_are_built(built_book):
@@ -97,12 +115,14 @@ def test_internal_links_resolve(built_book):
 
 def test_glossary_gives_chinese_terms(built_book):
     glossary = (built_book / "book" / "glossary.html").read_text(encoding="utf-8")
-    for term in ["客户细分", "RFM模型", "客户价值矩阵", "客户终身价值", "快照日期"]:
+    for term in ["客户细分", "RFM模型", "客户价值矩阵", "客户终身价值", "快照日期", "客诉处理", "服务补救",
+                 "非暴力沟通", "约哈里之窗", "内部客户"]:
         assert term in glossary, term
 
 
-def test_solutions_are_collapsed_and_checks_say_correct(built_book):
-    html = (built_book / "notebooks" / "rfm.html").read_text(encoding="utf-8")
+@pytest.mark.parametrize("workbook", WORKBOOKS)
+def test_solutions_are_collapsed_and_checks_say_correct(built_book, workbook):
+    html = (built_book / f"{workbook}.html").read_text(encoding="utf-8")
     assert html.count("tag_hide-input") >= 6, "solution cells should be collapsed (hide-input)"
     assert html.count("cvm-correct") >= 6, "every solution's check should show as correct in the book"
     assert "cvm-hint" not in html and "Traceback" not in html

@@ -21,7 +21,7 @@ from cvmlib.feedback import Exercise, Feedback, evaluate
 
 __all__ = ["check", "exercise_ids", "get_exercise"]
 
-TOPICS = ("rfm", "segment", "value")
+TOPICS = ("rfm", "segment", "value", "clv", "communication", "complaints")
 
 
 def _topic_exercises(topic: str) -> dict[str, Exercise]:
