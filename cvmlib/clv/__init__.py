@@ -26,7 +26,7 @@ from cvmlib.clv.bgnbd import BetaGeo
 from cvmlib.clv.gammagamma import GammaGamma
 from cvmlib.clv.paretonbd import ParetoNBD
 from cvmlib.clv.summary import summarize_purchases
-from cvmlib.clv.value import customer_lifetime_value, simple_clv
+from cvmlib.clv.value import customer_lifetime_value, simple_clv, simple_clv_buildup
 
 __all__ = ["UNIT_DAYS", "summarize_purchases", "BetaGeo", "ParetoNBD", "GammaGamma", "simple_clv",
-           "customer_lifetime_value"]
+           "simple_clv_buildup", "customer_lifetime_value"]

@@ -16,7 +16,7 @@ import pandas as pd
 from cvmlib.clv._common import ArrayLike, as_array, btyd_inputs, check, same_length, unit_days
 from cvmlib.validate import InputError
 
-__all__ = ["simple_clv", "customer_lifetime_value"]
+__all__ = ["simple_clv", "simple_clv_buildup", "customer_lifetime_value"]
 
 #: Customer-periods evaluated at once by :func:`customer_lifetime_value` (each model keeps a few
 #: temporaries of this many floats: ~5 MB each).
@@ -105,6 +105,28 @@ def simple_clv(margin: float, retention: float, discount: float,
     if q == 1:
         return m * h
     return m * q * (1 - q**h) / (1 - q)
+
+
+def simple_clv_buildup(margin: float, retention: float, discount: float, horizon: int) -> pd.DataFrame:
+    """How :func:`simple_clv` builds up period by period: one row per period ``t = 1..horizon``.
+
+    Columns ``discounted_margin`` (``m r^t / (1 + d)^t``, what period ``t`` adds) and
+    ``cumulative`` (:func:`simple_clv` with ``horizon=t``). Same time-unit rule as
+    :func:`simple_clv`: all three rates per the same period.
+
+    Examples
+    --------
+    >>> simple_clv_buildup(100, 0.8, 0.1, 3).round(2)
+        discounted_margin  cumulative
+    t
+    1               72.73       72.73
+    2               52.89      125.62
+    3               38.47      164.09
+    """
+    h = _horizon(horizon)
+    running = np.array([simple_clv(margin, retention, discount, horizon=t) for t in range(1, h + 1)])
+    return pd.DataFrame({"discounted_margin": np.diff(running, prepend=0.0), "cumulative": running},
+                        index=pd.RangeIndex(1, h + 1, name="t"))
 
 
 def _codes(x: np.ndarray, tx: np.ndarray, big_t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

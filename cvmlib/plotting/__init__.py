@@ -14,6 +14,7 @@ from cvmlib.plotting.clv import (
     period_transactions_plot,
     retention_curves_plot,
     tracking_plot,
+    update_clv_cumulative_plot,
 )
 from cvmlib.plotting.complaints import cause_pareto_plot, recovery_plot, ticket_timeline_plot
 from cvmlib.plotting.fourc import four_c_heatmap, nps_distribution_plot
@@ -24,4 +25,4 @@ from cvmlib.plotting.value import lorenz_plot, value_matrix_plot
 __all__ = ["calibration_holdout_plot", "cause_pareto_plot", "clv_cumulative_plot", "cluster_profile_heatmap",
            "cluster_projection", "cohort_heatmap", "four_c_heatmap", "lorenz_plot", "nps_distribution_plot",
            "period_transactions_plot", "recovery_plot", "retention_curves_plot", "rfm_heatmap", "segment_bars",
-           "ticket_timeline_plot", "tracking_plot", "value_matrix_plot"]
+           "ticket_timeline_plot", "tracking_plot", "update_clv_cumulative_plot", "value_matrix_plot"]

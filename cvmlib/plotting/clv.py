@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.patches import StepPatch
 
 from cvmlib.plotting._axes import new_axes
 from cvmlib.validate import InputError
 
-__all__ = ["cohort_heatmap", "retention_curves_plot", "clv_cumulative_plot", "period_transactions_plot",
-           "calibration_holdout_plot", "tracking_plot"]
+__all__ = ["cohort_heatmap", "retention_curves_plot", "clv_cumulative_plot", "update_clv_cumulative_plot",
+           "period_transactions_plot", "calibration_holdout_plot", "tracking_plot"]
 
 
 def cohort_heatmap(retention: pd.DataFrame, ax: Axes | None = None, *, sizes: pd.Series | None = None) -> Axes:
@@ -101,12 +104,13 @@ def retention_curves_plot(retention: pd.DataFrame, curve: pd.Series | None = Non
 
 
 def clv_cumulative_plot(margin: float, retention: float, discount: float, horizon: int,
-                        ax: Axes | None = None) -> Axes:
+                        ax: Axes | None = None, *, legend: bool = True) -> Axes:
     """Discounted expected margin per period (bars) and its running total (line) for the simple model.
 
     Period ``t`` contributes ``margin * retention**t / (1 + discount)**t``; the dashed line is the
     value over an unlimited lifetime, ``margin * retention / (1 + discount - retention)``. All
-    three rates must be per period (the unit of ``horizon``).
+    three rates must be per period (the unit of ``horizon``). ``legend=False`` leaves the legend
+    to the caller (a live widget explains the lines once in HTML instead of redrawing the text).
 
     Examples
     --------
@@ -119,24 +123,49 @@ def clv_cumulative_plot(margin: float, retention: float, discount: float, horizo
     212.41
     >>> plt.close("all")
     """
-    from cvmlib.clv import simple_clv  # plotting sits on top of the topic module
-
     if not (isinstance(horizon, (int, np.integer)) and horizon >= 1):
         raise InputError(f"horizon={horizon!r} must be a whole number of periods, at least 1.")
-    periods = np.arange(1, int(horizon) + 1)
-    running = np.array([simple_clv(margin, retention, discount, horizon=int(t)) for t in periods], dtype=float)
-    each = np.diff(np.concatenate([[0.0], running]))
-    total = float(simple_clv(margin, retention, discount))
     ax = new_axes(ax, (7.0, 4.0))
-    ax.plot(periods, running, color="C1", marker="o", markersize=3, label="cumulative CLV")
+    ax.plot([], [], color="C1", marker="o", markersize=3, label="cumulative CLV")
     # one filled step patch instead of one rectangle per period: redraws stay fast at 120 periods
-    ax.stairs(each, np.arange(0.5, int(horizon) + 1), fill=True, color="C0", alpha=0.6,
-              label="discounted expected margin of the period")
-    ax.axhline(total, color="grey", linestyle="--", label=f"unlimited horizon: {total:,.0f}")
+    ax.stairs([0.0], [0.5, 1.5], fill=True, color="C0", alpha=0.6, label="discounted expected margin of the period")
+    ax.axhline(0.0, color="grey", linestyle="--")
     ax.set_xlabel("period t")
     ax.set_ylabel("value")
-    ax.legend(loc="center right", fontsize=8)
-    ax.set_title(f"CLV after {int(horizon)} periods: {running[-1]:,.0f}")
+    update_clv_cumulative_plot(ax, margin, retention, discount, int(horizon))
+    if legend:
+        ax.legend(loc="center right", fontsize=8)
+    return ax
+
+
+def update_clv_cumulative_plot(ax: Axes, margin: float, retention: float, discount: float, horizon: int) -> Axes:
+    """Move the marks of a :func:`clv_cumulative_plot` to new inputs, without rebuilding the Axes.
+
+    A live widget calls this on every slider move: moving three artists creates far less garbage
+    (and fewer collector pauses) than clearing and redrawing the whole Axes.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = update_clv_cumulative_plot(clv_cumulative_plot(100.0, 0.8, 0.1, 5), 100.0, 0.9, 0.1, 3)
+    >>> ax.patches[0].get_data().values.round(2).tolist(), ax.get_title()
+    ([81.82, 66.94, 54.77], 'CLV after 3 periods: 204')
+    >>> plt.close("all")
+    """
+    from cvmlib.clv import simple_clv, simple_clv_buildup  # plotting sits on top of the topic module
+
+    buildup = simple_clv_buildup(margin, retention, discount, horizon)
+    total = float(simple_clv(margin, retention, discount))
+    cumulative, unlimited = ax.lines[0], ax.lines[1]
+    cumulative.set_data(buildup.index.to_numpy(), buildup["cumulative"].to_numpy())
+    bars = cast(StepPatch, ax.patches[0])
+    bars.set_data(values=buildup["discounted_margin"].to_numpy(), edges=np.arange(0.5, horizon + 1))
+    unlimited.set_ydata([total, total])
+    unlimited.set_label(f"unlimited horizon: {total:,.0f}")
+    ax.relim()
+    ax.autoscale_view()
+    ax.set_title(f"CLV after {horizon} periods: {buildup['cumulative'].iloc[-1]:,.0f}")
     return ax
 
 

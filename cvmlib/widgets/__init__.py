@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 #: Public name -> the chapter module that defines it.
 _MODULE_OF: dict[str, str] = {
     "clv_calculator": "clv",
+    "clv_calculator_html": "clv",
+    "clv_calculator_png": "clv",
     "clv_calculator_table": "clv",
-    "clv_calculator_views": "clv",
     "explorer_summary": "rfm",
     "johari_html": "communication",
     "johari_window": "communication",
@@ -36,7 +37,7 @@ if TYPE_CHECKING:  # static checkers and IDEs see the real objects
     from cvmlib.widgets.rfm import explorer_summary, rfm_explorer, rule_cut_points
     from cvmlib.widgets.segment import segment_explorer, segment_explorer_table
     from cvmlib.widgets.value import value_explorer_tables, value_explorer_views, value_matrix_explorer
-    from cvmlib.widgets.clv import clv_calculator, clv_calculator_table, clv_calculator_views
+    from cvmlib.widgets.clv import clv_calculator, clv_calculator_html, clv_calculator_png, clv_calculator_table
     from cvmlib.widgets.communication import johari_html, johari_window
 
 

@@ -1,22 +1,30 @@
 """Simple-CLV calculator: margin, retention, discount rate and horizon, with the value's build-up.
 
+Why it is built this way: every slider move redraws one persistent figure and sends its PNG to an
+``Image`` widget (one draw, no ``Output`` flicker). Showing a figure through ``plt.show()`` would
+create a new figure and draw it twice (the inline backend's tight bounding box) on every move.
 Run in notebook view (ipywidgets do not render inside RISE slides).
 """
 
 from __future__ import annotations
 
+import io
+
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from IPython.display import display
 from matplotlib.figure import Figure
-from pandas.io.formats.style import Styler
 
 from cvmlib.clv import simple_clv
-from cvmlib.plotting import clv_cumulative_plot
+from cvmlib.plotting import clv_cumulative_plot, update_clv_cumulative_plot
 
-__all__ = ["clv_calculator_table", "clv_calculator_views", "clv_calculator"]
+__all__ = ["clv_calculator_table", "clv_calculator_html", "clv_calculator_png", "clv_calculator"]
+
+#: What the figure's marks mean: said once under the figure instead of a legend redrawn per move.
+KEY_HTML = ("<small><span style='color:#1f77b4'>&#9632;</span> discounted expected margin of the period "
+            "&nbsp; <span style='color:#ff7f0e'>&#9679;&#8212;</span> cumulative CLV &nbsp; "
+            "<span style='color:grey'>- - -</span> CLV over an unlimited horizon</small>")
 
 
 def clv_calculator_table(margin: float, retention: float, discount: float, horizon: int) -> pd.DataFrame:
@@ -36,25 +44,46 @@ def clv_calculator_table(margin: float, retention: float, discount: float, horiz
                                        name="simple CLV"))
 
 
-def clv_calculator_views(margin: float, retention: float, discount: float, horizon: int,
-                         period: str = "month") -> tuple[Styler, Figure]:
-    """The formatted table and the figure :func:`clv_calculator` shows for one slider position.
+def clv_calculator_html(margin: float, retention: float, discount: float, horizon: int) -> str:
+    """The calculator's numbers as an HTML table (money to the cent, the share in percent).
 
     Examples
     --------
-    >>> view, fig = clv_calculator_views(100.0, 0.8, 0.1, 5)
-    >>> "212.41" in view.to_html(), len(fig.axes[0].lines)
-    (True, 2)
-    >>> plt.close(fig)
+    >>> html = clv_calculator_html(100.0, 0.8, 0.1, 5)
+    >>> "266.67" in html, "212.41" in html, "79.7%" in html
+    (True, True, True)
     """
     table = clv_calculator_table(margin, retention, discount, horizon)
     money, share = table.index[:2], table.index[2:]
-    view = (table.style.format("{:,.2f}", subset=pd.IndexSlice[money, :])
-            .format("{:.1%}", subset=pd.IndexSlice[share, :], na_rep="-"))
-    fig, ax = plt.subplots(figsize=(7.0, 3.5), dpi=72)  # screen resolution: a lighter PNG per slider move
-    clv_cumulative_plot(margin, retention, discount, horizon, ax=ax)
-    ax.set_xlabel(f"{period} t")
-    return view, fig
+    return (table.style.format("{:,.2f}", subset=pd.IndexSlice[money, :])
+            .format("{:.1%}", subset=pd.IndexSlice[share, :], na_rep="-").to_html())
+
+
+def clv_calculator_png(fig: Figure, margin: float, retention: float, discount: float, horizon: int,
+                       period: str = "month") -> bytes:
+    """Redraw ``fig`` (one Axes, reused between slider moves) for one position; its PNG bytes.
+
+    Examples
+    --------
+    >>> fig = plt.figure(figsize=(7.0, 3.5), dpi=72)
+    >>> png = clv_calculator_png(fig, 100.0, 0.8, 0.1, 5)
+    >>> png[:4] == b"\\x89PNG", len(fig.axes[0].patches[0].get_data().values)  # one bar per period
+    (True, 5)
+    >>> _ = clv_calculator_png(fig, 100.0, 0.8, 0.1, 8)  # the next move redraws the same Axes
+    >>> len(fig.axes), len(fig.axes[0].patches[0].get_data().values)
+    (1, 8)
+    >>> plt.close(fig)
+    """
+    if fig.axes:  # later moves: shift the marks, keep the Axes
+        update_clv_cumulative_plot(fig.axes[0], margin, retention, discount, int(horizon))
+    else:
+        clv_cumulative_plot(margin, retention, discount, int(horizon), ax=fig.add_subplot(), legend=False)
+        fig.axes[0].set_xlabel(f"{period} t")
+        # fixed margins, set once: a tight layout per move would cost a second draw
+        fig.subplots_adjust(left=0.1, right=0.97, top=0.9, bottom=0.16)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
 
 
 def clv_calculator(margin: float = 30.0, retention: float = 0.9, discount: float = 0.01, horizon: int = 24,
@@ -82,18 +111,20 @@ def clv_calculator(margin: float = 30.0, retention: float = 0.9, discount: float
                                           readout_format=".4f", layout=layout)
     horizon_slider = widgets.IntSlider(value=horizon, min=1, max=120, step=1, style=style,
                                        description=f"horizon ({period}s)", continuous_update=False, layout=layout)
-    output = widgets.Output()
+    numbers = widgets.HTML()
+    picture = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+    # A figure outside pyplot's registry: the inline backend never shows it a second time.
+    fig = Figure(figsize=(7.0, 3.5), dpi=72)  # screen resolution: a light PNG per slider move
+    controls = (margin_slider, retention_slider, discount_slider, horizon_slider)
 
-    def redraw(margin: float, retention: float, discount: float, horizon: int) -> None:
-        with output:
-            output.clear_output(wait=True)
-            view, fig = clv_calculator_views(margin, retention, discount, horizon, period)
-            display(view)
-            plt.show()
-            plt.close(fig)
+    def redraw(*_: object) -> None:
+        m, r, d, h = (control.value for control in controls)
+        numbers.value = clv_calculator_html(m, r, d, h)
+        picture.value = clv_calculator_png(fig, m, r, d, h, period)
 
-    controls = {"margin": margin_slider, "retention": retention_slider, "discount": discount_slider,
-                "horizon": horizon_slider}
-    widgets.interactive_output(redraw, controls)
+    for control in controls:
+        control.observe(redraw, names="value")
+    redraw()
     return widgets.VBox([widgets.HBox([margin_slider, retention_slider]),
-                         widgets.HBox([discount_slider, horizon_slider]), output])
+                         widgets.HBox([discount_slider, horizon_slider]), numbers, picture,
+                         widgets.HTML(KEY_HTML)])
