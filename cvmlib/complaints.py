@@ -46,11 +46,11 @@ from scipy import stats
 from cvmlib.validate import (
     InputError,
     _blank,
-    _check_columns,
     _fail,
     _parse_dates,
     _plural,
     _to_timestamp,
+    require_table,
 )
 from cvmlib.value import abc_classes
 
@@ -151,12 +151,7 @@ def validate_tickets(
     ...
     cvmlib.validate.InputError: Column 'resolved_at' has 1 ticket resolved before it was opened ...
     """
-    if not isinstance(tickets, pd.DataFrame):
-        raise InputError(f"tickets must be a pandas DataFrame; got {type(tickets).__name__}.")
-    if len(tickets) == 0:
-        raise InputError("tickets is empty: there are no complaints to analyse.")
-    required = ("ticket_id", "customer_id", *_TIME_COLUMNS, "category", "severity")
-    _check_columns(tickets, {col: col for col in required})
+    require_table(tickets, "tickets", ("ticket_id", "customer_id", *_TIME_COLUMNS, "category", "severity"))
     df = tickets.copy()
     show: list[Hashable] = [c for c in ("ticket_id", "customer_id", *_TIME_COLUMNS, "category", "severity") if c in df.columns]
     for col, what in (("ticket_id", "ticket id"), ("customer_id", "customer id")):
@@ -223,13 +218,16 @@ def handling_times(tickets: pd.DataFrame, *, as_of: Any = None) -> pd.DataFrame:
     >>> handling_times(t).round(1).to_dict("records")
     [{'first_response_hours': 0.5, 'resolution_hours': 48.0}]
     """
-    df = validate_tickets(tickets)
+    return _handling_times(validate_tickets(tickets), None if as_of is None else _to_timestamp(as_of, "as_of"))
+
+
+def _handling_times(df: pd.DataFrame, end: pd.Timestamp | None) -> pd.DataFrame:
+    """:func:`handling_times` of an already validated ticket table (``end`` = parsed ``as_of``)."""
     times = pd.DataFrame({
         "first_response_hours": (df["first_response_at"] - df["opened_at"]) / _HOUR,
         "resolution_hours": (df["resolved_at"] - df["opened_at"]) / _HOUR,
     }, index=df.index)
-    if as_of is not None:
-        end = _to_timestamp(as_of, "as_of")
+    if end is not None:
         late = (df["opened_at"] > end).to_numpy()
         if late.any():
             raise _fail(f"Column 'opened_at' has {_plural(int(late.sum()), 'ticket')} opened after "
@@ -296,8 +294,8 @@ def sla_report(
     df = validate_tickets(tickets)
     severities = list(df["severity"].cat.categories)
     hours = _targets(targets, severities)
-    times = handling_times(df, as_of=as_of)
     end = _to_timestamp(as_of, "as_of")
+    times = _handling_times(df, end)
     taken = times[f"{measure}_hours"]
     elapsed = (end - df["opened_at"]) / _HOUR  # how long an open ticket has waited so far
     target = df["severity"].map(hours).astype("float64")
@@ -535,10 +533,8 @@ def recovery_outcomes(
     {'well resolved': {'customers': 1, 'bought_again': 1}, 'no complaint': {'customers': 1, 'bought_again': 0}}
     """
     df = validate_tickets(tickets)
-    _check_columns(df, {"order_id": "order_id", "satisfaction_after": "satisfaction_after"})
-    if not isinstance(orders, pd.DataFrame):
-        raise InputError(f"orders must be a pandas DataFrame; got {type(orders).__name__}.")
-    _check_columns(orders, {c: c for c in ("order_id", "customer_id", "order_date")})
+    require_table(df, "tickets", ("order_id", "satisfaction_after"))
+    require_table(orders, "orders", ("order_id", "customer_id", "order_date"))
     if not (isinstance(window_days, (int, np.integer)) and window_days > 0):
         raise InputError(f"window_days must be a positive whole number of days; got {window_days!r}.")
     orders = orders[["order_id", "customer_id", "order_date"]].copy()

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cvmlib.validate import InputError, _rows_text, _suggest, resolve_snapshot_date, validate_transactions
+from cvmlib.validate import InputError, _rows_text, require_table, resolve_snapshot_date, validate_transactions
 
 __all__ = [
     "COMPLAINT_HANDOFFS",
@@ -119,22 +119,6 @@ _NPS_RANGE = (0, 10)
 # --------------------------------------------------------------------------------------------
 # Input checks
 # --------------------------------------------------------------------------------------------
-def _require_frame(table: Any, name: str, columns: Sequence[Hashable]) -> pd.DataFrame:
-    """A non-empty DataFrame with ``columns`` (else InputError with a 'did you mean')."""
-    if not isinstance(table, pd.DataFrame):
-        raise InputError(f"{name} must be a pandas DataFrame; got {type(table).__name__}.")
-    if table.empty:
-        raise InputError(f"{name} is empty: there are no rows to analyse.")
-    for column in columns:
-        if column not in table.columns:
-            guess = _suggest(column, [c for c in table.columns if c not in columns])
-            maybe = f" Did you mean {guess!r}? Rename it: df.rename(columns={{{guess!r}: {column!r}}})." if guess else ""
-            raise InputError(
-                f"Column {column!r} is missing from {name}.{maybe} Available columns: {list(table.columns)}."
-            )
-    return table
-
-
 def _check_no_missing(table: pd.DataFrame, column: Hashable, show: Sequence[Hashable], what: str) -> None:
     missing = table[column].isna().to_numpy()
     if missing.any():
@@ -175,7 +159,7 @@ def check_ratings(table: pd.DataFrame, columns: Sequence[str], low: int, high: i
     ...
     cvmlib.validate.InputError: Column 'cost' has 1 rating(s) outside 1..5. ...
     """
-    _require_frame(table, "the survey", columns)
+    require_table(table, "the survey", columns)
     checked = {}
     for column in columns:
         _check_no_missing(table, column, [column], "a rating")
@@ -263,7 +247,7 @@ def nps_by_rating(survey: pd.DataFrame, ratings: Sequence[str] = FOUR_CS, nps_co
     1     -100.0
     5      100.0
     """
-    _require_frame(survey, "the survey", [*ratings, nps_col])
+    require_table(survey, "the survey", [*ratings, nps_col])
     checked = check_ratings(survey, list(ratings), *_RATING_RANGE)
     scores = _scores(survey[nps_col])
     levels = pd.Index(range(_RATING_RANGE[0], _RATING_RANGE[1] + 1), name="rating")
@@ -315,7 +299,7 @@ def four_c_audit(
     gold             2   3.0          5.0    0.0
     """
     needed = list(ratings) + [nps_col] + ([by] if by is not None else [])
-    _require_frame(survey, "the survey", needed)
+    require_table(survey, "the survey", needed)
     checked = check_ratings(survey, list(ratings), *_RATING_RANGE)
     checked[nps_col] = _scores(survey[nps_col])
     if by is None:
@@ -341,7 +325,7 @@ def weakest_c(audit: pd.DataFrame, ratings: Sequence[str] = FOUR_CS) -> pd.Serie
     >>> weakest_c(audit, ratings=["cost", "convenience"]).to_dict()
     {'basic': 'cost', 'gold': 'convenience'}
     """
-    _require_frame(audit, "the audit table", list(ratings))
+    require_table(audit, "the audit table", list(ratings))
     means = audit[list(ratings)]
     for column in ratings:
         _check_no_missing(means, column, [column], "a mean rating")
@@ -362,7 +346,7 @@ def main_channel(orders: pd.DataFrame, customer_col: str = "customer_id", channe
     >>> main_channel(orders).to_dict()
     {'A': 'store', 'B': 'web'}
     """
-    _require_frame(orders, "orders", [customer_col, channel_col])
+    require_table(orders, "orders", [customer_col, channel_col])
     for column in (customer_col, channel_col):
         _check_no_missing(orders, column, [customer_col, channel_col], f"a {column}")
     counts = orders.groupby([customer_col, channel_col], observed=True).size().unstack(fill_value=0)
@@ -415,7 +399,7 @@ def purchases_after(
     """
     if isinstance(window_days, bool) or not isinstance(window_days, (int, np.integer)) or window_days < 1:
         raise InputError(f"window_days must be a positive whole number of days; got {window_days!r}.")
-    _require_frame(survey, "the survey", [customer_col, date_col])
+    require_table(survey, "the survey", [customer_col, date_col])
     for column in (customer_col, date_col):
         _check_no_missing(survey, column, [customer_col, date_col], f"a {column}")
     # with order ids, repeated orders at the same second are still distinct orders
@@ -479,7 +463,7 @@ def complaints_by_handoff(
     ...
     cvmlib.validate.InputError: Column 'category' has 1 ticket(s) with a category the mapping does not know ...
     """
-    _require_frame(complaints, "complaints", [category_col])
+    require_table(complaints, "complaints", [category_col])
     _check_no_missing(complaints, category_col, [category_col], "a category")
     categories = complaints[category_col].astype("str")
     unknown = ~categories.isin(list(mapping)).to_numpy()

@@ -30,7 +30,7 @@ import difflib
 import operator
 import re
 import warnings
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -38,7 +38,7 @@ import pandas as pd
 
 from cvmlib._ids import EncodedIds, encode_ids
 
-__all__ = ["InputError", "resolve_snapshot_date", "validate_transactions"]
+__all__ = ["InputError", "require_table", "resolve_snapshot_date", "validate_transactions"]
 
 ReturnsPolicy = Literal["error", "net", "exclude"]
 
@@ -212,29 +212,56 @@ def _to_timestamp(value: Any, name: str = "snapshot_date") -> pd.Timestamp:
 # the individual checks (each raises InputError or returns a converted column)
 
 
-def _check_columns(df: pd.DataFrame, roles: dict[str, Hashable]) -> None:
-    """Named columns exist (with a 'did you mean' suggestion) and are not duplicated."""
+def _check_columns(df: pd.DataFrame, roles: Mapping[str, Hashable], table_name: str = "the table") -> None:
+    """Named columns exist (with a 'did you mean' suggestion) and are not duplicated.
+
+    ``roles`` maps a parameter name (``"date_col"``) to the column it names; a column required
+    under its own name (no parameter to pass) maps to itself.
+    """
     bound = set(roles.values())
     for role, col in roles.items():
+        own = role == str(col)  # required under its own name: no parameter to point at
+        label = "" if own else f" ({role})"
         if col in df.columns:
             if isinstance(df[col], pd.DataFrame):
                 raise InputError(
-                    f"Column {col!r} ({role}) appears {int((df.columns == col).sum())} times in the "
-                    f"table. Column names must be unique: rename or drop the extra copies."
+                    f"Column {col!r}{label} appears {int((df.columns == col).sum())} times in "
+                    f"{table_name}. Column names must be unique: rename or drop the extra copies."
                 )
             continue
-        others = [c for c in df.columns if c not in bound]
-        guess = _suggest(col, others)
-        hint = (
-            f" Did you mean {guess!r}? Pass {role}={guess!r}, or rename the column: "
-            f"df = df.rename(columns={{{guess!r}: {col!r}}})."
-            if guess is not None
-            else f" Pass {role}=<the column that holds it>."
-        )
+        guess = _suggest(col, [c for c in df.columns if c not in bound])
+        rename = f"df = df.rename(columns={{{guess!r}: {col!r}}})"
+        if guess is None:
+            hint = "" if own else f" Pass {role}=<the column that holds it>."
+        elif own:
+            hint = f" Did you mean {guess!r}? Rename it: {rename}."
+        else:
+            hint = f" Did you mean {guess!r}? Pass {role}={guess!r}, or rename the column: {rename}."
         raise InputError(
-            f"Column {col!r} ({role}) is missing from the table.{hint} "
+            f"Column {col!r}{label} is missing from {table_name}.{hint} "
             f"Available columns: {list(df.columns)}. First rows:\n{df.head(MAX_ROWS_SHOWN).to_string()}"
         )
+
+
+def require_table(table: Any, name: str, columns: Sequence[Hashable] = ()) -> pd.DataFrame:
+    """``table`` itself, once it is known to be a non-empty DataFrame with ``columns``.
+
+    The first check of every cvmlib function that takes a table: a clear InputError (with a
+    "did you mean" for a misspelt column) instead of a KeyError from pandas internals.
+
+    Examples
+    --------
+    >>> require_table(pd.DataFrame({"Cost": [3]}), "the survey", ["cost"])
+    Traceback (most recent call last):
+    ...
+    cvmlib.validate.InputError: Column 'cost' is missing from the survey. Did you mean 'Cost'? ...
+    """
+    if not isinstance(table, pd.DataFrame):
+        raise InputError(f"{name} must be a pandas DataFrame; got {type(table).__name__}.")
+    if table.empty:
+        raise InputError(f"{name} is empty: there are no rows to analyse.")
+    _check_columns(table, {str(c): c for c in columns}, name)
+    return table
 
 
 def _check_ids(
