@@ -8,16 +8,14 @@ expected purchases on checked arrays.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import ClassVar, Self
 
 import numpy as np
 
-from cvmlib.clv._common import ArrayLike, btyd_inputs, fit_log_params, horizon, subsample, unique_rows
+from cvmlib.clv._common import ArrayLike, Objective, btyd_inputs, fit_log_params, horizon, subsample, unique_rows
 
 __all__ = ["PurchaseModel"]
-
-ModelObjective = Callable[[np.ndarray], tuple[float, np.ndarray]]
 
 
 class PurchaseModel:
@@ -39,7 +37,7 @@ class PurchaseModel:
         """Starting log-parameters from the mean purchase rate and the mean ``T`` of the data."""
         raise NotImplementedError
 
-    def _objective(self, x: np.ndarray, tx: np.ndarray, big_t: np.ndarray, w: np.ndarray) -> ModelObjective:
+    def _objective(self, x: np.ndarray, tx: np.ndarray, big_t: np.ndarray, w: np.ndarray) -> Objective:
         """Mean negative log-likelihood over log-parameters, with its gradient."""
         raise NotImplementedError
 

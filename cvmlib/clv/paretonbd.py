@@ -22,8 +22,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from scipy import special
 
-from cvmlib.clv._base import ModelObjective, PurchaseModel
-from cvmlib.clv._common import ArrayLike, hyp2f1, log_diff_exp
+from cvmlib.clv._base import PurchaseModel
+from cvmlib.clv._common import ArrayLike, Objective, hyp2f1, log_diff_exp
 from cvmlib.validate import InputError
 
 __all__ = ["ParetoNBD"]
@@ -147,7 +147,7 @@ class ParetoNBD(PurchaseModel):
     def _start(self, rate: float, scale: float) -> np.ndarray:
         return np.array([0.0, np.log(1.0 / rate), 0.0, np.log(scale)])
 
-    def _objective(self, x: np.ndarray, tx: np.ndarray, big_t: np.ndarray, w: np.ndarray) -> ModelObjective:
+    def _objective(self, x: np.ndarray, tx: np.ndarray, big_t: np.ndarray, w: np.ndarray) -> Objective:
         return _objective(x, tx, big_t, w)
 
     def _log_likelihood(self, params: Sequence[float], x: np.ndarray, tx: np.ndarray,

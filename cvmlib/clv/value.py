@@ -13,7 +13,8 @@ from typing import Literal, Protocol
 import numpy as np
 import pandas as pd
 
-from cvmlib.clv._common import ArrayLike, as_array, btyd_inputs, check, same_length, unit_days
+from cvmlib.clv._base import PurchaseModel
+from cvmlib.clv._common import ArrayLike, as_array, btyd_inputs, check, distinct_rows, same_length, unit_days
 from cvmlib.validate import InputError
 
 __all__ = ["simple_clv", "simple_clv_buildup", "customer_lifetime_value"]
@@ -21,15 +22,6 @@ __all__ = ["simple_clv", "simple_clv_buildup", "customer_lifetime_value"]
 #: Customer-periods evaluated at once by :func:`customer_lifetime_value` (each model keeps a few
 #: temporaries of this many floats: ~5 MB each).
 MAX_CELLS = 600_000
-
-
-class PurchaseModel(Protocol):
-    """What :func:`customer_lifetime_value` needs from BetaGeo / ParetoNBD."""
-
-    params_: dict[str, float]
-
-    def _cumulative(self, ts: np.ndarray, x: np.ndarray, tx: np.ndarray,
-                    big_t: np.ndarray) -> np.ndarray: ...
 
 
 class SpendModel(Protocol):
@@ -129,15 +121,6 @@ def simple_clv_buildup(margin: float, retention: float, discount: float, horizon
                         index=pd.RangeIndex(1, h + 1, name="t"))
 
 
-def _codes(x: np.ndarray, tx: np.ndarray, big_t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct (x, t_x, T) rows and, for every customer, the index of their row."""
-    codes = pd.DataFrame({"x": x, "tx": tx, "T": big_t}).groupby(
-        ["x", "tx", "T"], sort=False).ngroup().to_numpy()
-    rows = np.empty((int(codes.max()) + 1, 3))
-    rows[codes] = np.column_stack([x, tx, big_t])  # duplicates write identical values
-    return rows, codes
-
-
 def customer_lifetime_value(
     purchase_model: PurchaseModel,
     spend_model: SpendModel | None,
@@ -207,7 +190,7 @@ def customer_lifetime_value(
         raise InputError(f"discount_rate={d} must be > -1 (a rate per period).")
     mg = _number(margin, "margin")
     step = unit_days(period) / unit_days(unit)
-    if not getattr(purchase_model, "params_", None) or not hasattr(purchase_model, "_cumulative"):
+    if not (isinstance(purchase_model, PurchaseModel) and purchase_model.params_):
         raise InputError("purchase_model must be a fitted BetaGeo or ParetoNBD.")
     if spend_model is None:
         check(pd.DataFrame({"monetary_value": m}), "monetary_value", ~(m >= 0) | ~np.isfinite(m),
@@ -216,7 +199,7 @@ def customer_lifetime_value(
     else:
         spend = spend_model.conditional_expected_average_profit(x, m)
 
-    rows, codes = _codes(x, tx, big_t)
+    rows, codes = distinct_rows([x, tx, big_t])
     ts = step * np.arange(h + 1)
     discount = (1 + d) ** -np.arange(1, h + 1)
     per_row = np.empty(len(rows))
