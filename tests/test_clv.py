@@ -195,6 +195,25 @@ def test_large_frequency_is_finite() -> None:
     assert np.isfinite(fit.log_likelihood_)
 
 
+def test_concentrated_dropout_probability_is_finite_and_matches_eq_10() -> None:
+    """Large a and b (a near-constant dropout probability, as fitted on data without
+    heterogeneity in p) once overflowed the transformed 2F1 and gave NaN for every customer."""
+    r, alpha, a, b = 0.58, 9.14, 14072.0, 22026.0
+    m = BetaGeo()
+    m.params_ = {"r": r, "alpha": alpha, "a": a, "b": b}
+    x, tx, big_t, t = np.array([0.0, 1, 4, 12]), np.array([0.0, 10, 30, 60]), np.full(4, 70.0), 52.0
+    got = m.expected_purchases(t, x, tx, big_t)
+    assert np.all(np.isfinite(got)) and np.all(got > 0)
+    # eq. 10 as published (the literal 2F1 is well behaved for these small x)
+    z = t / (alpha + big_t + t)
+    literal = ((a + b + x - 1) / (a - 1)
+               * (1 - ((alpha + big_t) / (alpha + big_t + t)) ** (r + x)
+                  * special.hyp2f1(r + x, b + x, a + b + x - 1, z)) * m.p_alive(x, tx, big_t))
+    assert got == pytest.approx(literal, rel=1e-9)
+    clv = customer_lifetime_value(m, None, x, tx, big_t, np.full(4, 30.0), horizon=12, discount_rate=0.01)
+    assert np.all(np.isfinite(clv))
+
+
 @pytest.mark.parametrize(("freq", "rec", "T", "col"), [
     ([1, 2], [-1.0, 3.0], [5.0, 5.0], "recency"),       # negative recency
     ([1, 2], [6.0, 3.0], [5.0, 5.0], "recency"),        # recency > T

@@ -148,11 +148,18 @@ class BetaGeo(PurchaseModel):
 
         # Eq. 10 after Euler's transformation 2F1(A, B; C; z) = (1-z)^(C-A-B) 2F1(C-A, C-B; C; z):
         # the literal 2F1(r+x, b+x; a+b+x-1; z) overflows for x in the hundreds (Fader & Hardie's
-        # "#NUM!" problem); the transformed one has small upper parameters and converges fast.
+        # "#NUM!" problem); the transformed one has small upper parameters and converges fast --
+        # unless a and b are large (a concentrated dropout probability), where its terms overflow
+        # and the literal form, whose parameters are then tame, takes over.
         def numer(a_: float, b_: float) -> np.ndarray:
             c = a_ + b_ + xc - 1
-            hyp = hyp2f1(a_ + b_ - 1 - r, a_ - 1, c, z)
-            return c / (a_ - 1) * (1 - np.exp((a_ - 1) * log_1mz) * hyp)
+            with np.errstate(over="ignore", invalid="ignore"):
+                kept = np.exp((a_ - 1) * log_1mz) * hyp2f1(a_ + b_ - 1 - r, a_ - 1, c, z)
+            lost = ~np.isfinite(kept)
+            if lost.any():
+                literal = np.exp((r + xc) * log_1mz) * hyp2f1(r + xc, b_ + xc, c, z)
+                kept = np.where(lost, literal, kept)
+            return c / (a_ - 1) * (1 - kept)
 
         return _at_limits(a, b, numer) * self._p_alive(x, tx, big_t)[:, None]
 
