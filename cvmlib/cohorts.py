@@ -42,7 +42,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from cvmlib.validate import InputError, _rows_text, validate_transactions
+from cvmlib.validate import InputError, _rows_text, resolve_observation_end, validate_transactions
 
 __all__ = ["PERIODS", "cohort_counts", "cohort_retention", "retention_curve"]
 
@@ -114,16 +114,7 @@ def cohort_counts(
     if isinstance(dates.dtype, pd.DatetimeTZDtype):  # periods are local calendar periods
         dates = dates.dt.tz_localize(None)
     day = dates.dt.normalize()
-    if observation_end is None:
-        end = day.max()
-        warnings.warn(f"observation_end not given: using the last purchase day, {end:%Y-%m-%d}.",
-                      UserWarning, stacklevel=2)
-    else:
-        try:
-            end = pd.Timestamp(observation_end).normalize()
-        except (TypeError, ValueError) as exc:
-            raise InputError(f"observation_end={observation_end!r} is not a date: give e.g. "
-                             f"'2025-12-31'.") from exc
+    end = resolve_observation_end(day, observation_end)
     late = (day > end).to_numpy()
     if late.any():
         raise InputError(f"Column {date_col!r} has {int(late.sum()):,} purchase(s) after "

@@ -18,25 +18,16 @@ All durations are in the model's time unit (the unit of the summary it was fitte
 from __future__ import annotations
 
 from collections.abc import Hashable
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from cvmlib.clv import UNIT_DAYS, summarize_purchases
-from cvmlib.validate import InputError, validate_transactions
+from cvmlib.clv import PurchaseModel, summarize_purchases
+from cvmlib.clv._common import unit_days
+from cvmlib.validate import InputError, _to_timestamp, validate_transactions
 
-__all__ = ["PurchaseModel", "calibration_holdout", "cumulative_tracking", "period_transactions"]
-
-
-class PurchaseModel(Protocol):
-    """What the diagnostics need from a fitted purchase model (:class:`cvmlib.clv.BetaGeo`, ...)."""
-
-    def expected_purchases(self, t: float, frequency: Any, recency: Any, T: Any) -> np.ndarray: ...
-
-    def expected_purchases_population(self, t: Any) -> Any: ...
-
-    def purchase_count_probability(self, n: int, t: Any) -> Any: ...
+__all__ = ["calibration_holdout", "cumulative_tracking", "period_transactions"]
 
 
 def _need(summary: pd.DataFrame, columns: list[str]) -> None:
@@ -79,7 +70,7 @@ def period_transactions(model: PurchaseModel, summary: pd.DataFrame, max_count: 
         raise InputError(f"max_count={max_count} must be at least 1.")
     # Customers share few distinct T values (first purchase days): evaluate each once.
     t_values, t_counts = np.unique(summary["T"].to_numpy(dtype=float), return_counts=True)
-    expected = np.array([float(np.dot(t_counts, np.asarray(model.purchase_count_probability(n, t_values), dtype=float)))
+    expected = np.array([float(np.dot(t_counts, model.purchase_count_probability(n, t_values)))
                          for n in range(max_count)])
     expected = np.append(expected, len(summary) - expected.sum())
     actual = np.bincount(np.minimum(summary["frequency"].to_numpy(dtype=np.int64), max_count),
@@ -156,17 +147,15 @@ def cumulative_tracking(
         data), columns ``actual`` and ``model`` (cumulative repeat purchases) and ``holdout``
         (True after ``calibration_end``).
     """
-    days = UNIT_DAYS[unit] if unit in UNIT_DAYS else None
-    if days is None:
-        raise InputError(f"unit={unit!r} is not a time unit; choose one of {list(UNIT_DAYS)}.")
+    days = unit_days(unit)
     # Parsed dates from the shared checks; the summary then applies the BTYD conventions (one
     # purchase per customer per day, first purchase on or before calibration_end).
     tx = validate_transactions(transactions, customer_col=customer_col, order_col=None, date_col=date_col,
                                amount_col=None)
     summary = summarize_purchases(tx, customer_col, date_col, calibration_end=calibration_end,
                                   observation_end=observation_end, unit="D")
-    cal_end = pd.Timestamp(calibration_end).normalize()
-    end = pd.Timestamp(observation_end).normalize()
+    cal_end = _to_timestamp(calibration_end, "calibration_end").normalize()
+    end = _to_timestamp(observation_end, "observation_end").normalize()
     first_day = cal_end - pd.to_timedelta(summary["T"].to_numpy(), unit="D")
     start = first_day.min()
     day = tx[date_col].dt.normalize()
@@ -186,6 +175,6 @@ def cumulative_tracking(
         age = ((edges - start).days.to_numpy() - offset) / days  # as T: days since the first purchase day
         alive = age > 0
         if alive.any():
-            model_counts[alive] += count * np.asarray(model.expected_purchases_population(age[alive]), dtype=float)
+            model_counts[alive] += count * model.expected_purchases_population(age[alive])
     return pd.DataFrame({"actual": actual, "model": model_counts, "holdout": edges > cal_end},
                         index=pd.DatetimeIndex(edges, name="period_end"))

@@ -38,7 +38,7 @@ import pandas as pd
 
 from cvmlib._ids import EncodedIds, encode_ids
 
-__all__ = ["InputError", "require_table", "resolve_snapshot_date", "validate_transactions"]
+__all__ = ["InputError", "require_table", "resolve_observation_end", "resolve_snapshot_date", "validate_transactions"]
 
 ReturnsPolicy = Literal["error", "net", "exclude"]
 
@@ -694,3 +694,31 @@ def resolve_snapshot_date(dates: pd.Series, snapshot_date: Any = None) -> pd.Tim
         UserWarning, stacklevel=2,
     )
     return snapshot
+
+
+def resolve_observation_end(days: pd.Series, observation_end: Any = None) -> pd.Timestamp:
+    """The last day observed (inclusive, at midnight): the explicit value, or the last purchase day.
+
+    The BTYD summary and cohort tables count whole days up to and including this day; RFM's
+    :func:`resolve_snapshot_date` is instead the first moment *not* observed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.Series(pd.to_datetime(["2025-12-30 09:00", "2025-12-31 18:30"]))
+    >>> resolve_observation_end(d, "2025-12-31 23:59")
+    Timestamp('2025-12-31 00:00:00')
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     resolve_observation_end(d)
+    Timestamp('2025-12-31 00:00:00')
+    >>> print(caught[0].message)
+    observation_end not given: using the last purchase day, 2025-12-31.
+    """
+    if observation_end is not None:
+        return _to_timestamp(observation_end, "observation_end").normalize()
+    end = pd.Timestamp(days.max()).normalize()
+    warnings.warn(f"observation_end not given: using the last purchase day, {end:%Y-%m-%d}.",
+                  UserWarning, stacklevel=3)
+    return end

@@ -21,6 +21,7 @@ Time units: ``"D"`` days, ``"W"`` weeks of 7 days, ``"M"`` months of 30.4375 day
 and of every ``t`` passed to them.
 """
 
+from cvmlib.clv._base import PurchaseModel
 from cvmlib.clv._common import UNIT_DAYS
 from cvmlib.clv.bgnbd import BetaGeo
 from cvmlib.clv.gammagamma import GammaGamma
@@ -28,5 +29,5 @@ from cvmlib.clv.paretonbd import ParetoNBD
 from cvmlib.clv.summary import summarize_purchases
 from cvmlib.clv.value import customer_lifetime_value, simple_clv, simple_clv_buildup
 
-__all__ = ["UNIT_DAYS", "summarize_purchases", "BetaGeo", "ParetoNBD", "GammaGamma", "simple_clv",
+__all__ = ["UNIT_DAYS", "PurchaseModel", "summarize_purchases", "BetaGeo", "ParetoNBD", "GammaGamma", "simple_clv",
            "simple_clv_buildup", "customer_lifetime_value"]

@@ -52,6 +52,14 @@ class PurchaseModel:
         """Conditional expected purchases in (T, T + t] for every customer (rows) and t (cols)."""
         raise NotImplementedError
 
+    def expected_purchases_population(self, t: float | ArrayLike) -> np.ndarray:
+        """E[X(t)]: expected repeat purchases of a new customer in their first ``t`` units."""
+        raise NotImplementedError
+
+    def purchase_count_probability(self, n: int | ArrayLike, t: float | ArrayLike) -> np.ndarray:
+        """P(X(t) = n) for a new customer; ``n`` and ``t`` broadcast against each other."""
+        raise NotImplementedError
+
     # -- shared ------------------------------------------------------------------------------
     def fit(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike,
             weights: ArrayLike | None = None) -> Self:

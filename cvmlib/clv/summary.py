@@ -20,19 +20,9 @@ import pandas as pd
 
 from cvmlib.clv._common import unit_days
 from cvmlib.rfm import _factorize_ids
-from cvmlib.validate import InputError, ReturnsPolicy, _validate_with_ids
+from cvmlib.validate import InputError, ReturnsPolicy, _to_timestamp, _validate_with_ids, resolve_observation_end
 
 __all__ = ["summarize_purchases"]
-
-
-def _day(value: Any, name: str) -> pd.Timestamp:
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"{name}={value!r} is not a date: give e.g. '1997-09-30'.") from exc
-    if pd.isna(ts):
-        raise InputError(f"{name}={value!r} is not a date: give e.g. '1997-09-30'.")
-    return ts.normalize()
 
 
 def _day_number(ts: pd.Timestamp) -> int:
@@ -110,13 +100,8 @@ def summarize_purchases(
     if isinstance(when.dtype, pd.DatetimeTZDtype):
         when = when.dt.tz_localize(None)  # calendar days in the data's own local time
     day = when.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
-    if observation_end is None:
-        end = pd.Timestamp(np.datetime64(int(day.max()), "D"))
-        warnings.warn(f"observation_end not given: using the last purchase day, "
-                      f"{end:%Y-%m-%d}.", UserWarning, stacklevel=2)
-    else:
-        end = _day(observation_end, "observation_end")
-    cal_end = None if calibration_end is None else _day(calibration_end, "calibration_end")
+    end = resolve_observation_end(when, observation_end)
+    cal_end = None if calibration_end is None else _to_timestamp(calibration_end, "calibration_end").normalize()
     if cal_end is not None and cal_end > end:
         raise InputError(f"calibration_end {cal_end:%Y-%m-%d} is after observation_end "
                          f"{end:%Y-%m-%d}: the holdout period would be negative.")
