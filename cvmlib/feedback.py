@@ -32,7 +32,7 @@ Examples
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -65,21 +65,35 @@ class Mistake:
     applies : callable, optional
         ``applies(answer) -> bool`` for mistakes recognised by a rule rather than by a computed
         wrong answer (e.g. "a deep discount chosen for the best customers").
+    variants : callable, optional
+        Computes several answers the same misconception produces (e.g. with either of two
+        end-of-period conventions); matching any of them gives the hint.
     """
 
     id: str
     hint: str
     answer: Callable[[], Any] | None = None
     applies: Callable[[Any], bool] | None = None
+    variants: Callable[[], Sequence[Any]] | None = None
 
     def matches(self, given: Any, compare: Callable[[Any, Any], str | None]) -> bool:
         """True if ``given`` is what this mistake produces."""
+        if self.variants is not None:
+            return any(_same(given, variant, compare) for variant in self.variants())
         try:
             if self.applies is not None:
                 return bool(self.applies(given))
-            return self.answer is not None and compare(given, self.answer()) is None
         except (NotComparable, KeyError, TypeError, ValueError):
             return False
+        return self.answer is not None and _same(given, self.answer(), compare)
+
+
+def _same(given: Any, produced: Any, compare: Callable[[Any, Any], str | None]) -> bool:
+    """``given`` equals ``produced`` under the exercise's comparison (an incomparable answer is not)."""
+    try:
+        return compare(given, produced) is None
+    except (NotComparable, KeyError, TypeError, ValueError):
+        return False
 
 
 @dataclass(frozen=True)

@@ -326,26 +326,13 @@ frequency = Exercise(
 )
 
 
-def _recency_mistakes() -> list[tuple[str, pd.Series]]:
+def _rfm_recency(weeks: bool) -> list[pd.Series]:
+    """RFM recency (last purchase to the end of the data) with the snapshot on the last day or the
+    day after: the answers of a participant who mixed up the two recencies."""
     fl = _first_last()
     end = pd.Timestamp(RETAILER_END)
-    return [
-        ("rfm_days", (end - fl["last"]).dt.days.astype("float64")),
-        ("rfm_days", (end + pd.Timedelta(days=1) - fl["last"]).dt.days.astype("float64")),
-        ("rfm_weeks", _weeks(end - fl["last"])),
-        ("rfm_weeks", _weeks(end + pd.Timedelta(days=1) - fl["last"])),
-    ]
-
-
-def _matches_any(answer: Any, kind: str, candidates: list[tuple[str, pd.Series]]) -> bool:
-    for name, values in candidates:
-        if name == kind:
-            try:
-                if compare_series(answer, values.rename_axis("customer_id")) is None:
-                    return True
-            except NotComparable:
-                return False
-    return False
+    gaps = [end - fl["last"], end + pd.Timedelta(days=1) - fl["last"]]
+    return [_weeks(gap) if weeks else gap.dt.days.astype("float64") for gap in gaps]
 
 
 recency = Exercise(
@@ -358,13 +345,13 @@ recency = Exercise(
             "rfm_recency_days",
             "That is RFM recency (days from the last purchase to the end). BTYD recency is the customer's "
             "AGE at the last purchase: last purchase day minus FIRST purchase day, in weeks.",
-            applies=lambda answer: _matches_any(answer, "rfm_days", _recency_mistakes()),
+            variants=lambda: _rfm_recency(weeks=False),
         ),
         Mistake(
             "rfm_recency_weeks",
             "Right unit, wrong quantity: you measured from the last purchase to the end of the data (RFM "
             "recency). BTYD recency runs from the FIRST to the LAST purchase.",
-            applies=lambda answer: _matches_any(answer, "rfm_weeks", _recency_mistakes()),
+            variants=lambda: _rfm_recency(weeks=True),
         ),
         Mistake(
             "days_not_weeks",
