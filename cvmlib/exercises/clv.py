@@ -281,12 +281,14 @@ cohort = Exercise(
 
 
 # --- 4-6. the BTYD summary by hand ----------------------------------------------------------------
+@cache
 def _days() -> pd.DataFrame:
     orders = _orders()
     return pd.DataFrame({"customer_id": orders["customer_id"], "day": orders["order_date"].dt.normalize(),
                          "time": orders["order_date"]})
 
 
+@cache  # read-only: every hint of exercises 4-6 derives its answer from it
 def _first_last() -> pd.DataFrame:
     g = _days().groupby("customer_id")
     return pd.DataFrame({"first": g["day"].min(), "last": g["day"].max(),
