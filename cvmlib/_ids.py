@@ -9,6 +9,9 @@ String ids become rows of UTF-8 bytes (:func:`id_bytes`), read straight from the
 when the column is pyarrow-backed, and those rows become sorted codes with numpy alone
 (:func:`codes_from_bytes`). Anything else falls back to :func:`pandas.factorize`.
 
+:func:`factorize_ids` turns the codes into ``0..k-1`` plus the ``k`` distinct ids in sorted order,
+what grouping by customer needs (RFM table, BTYD summary).
+
 Examples
 --------
 >>> import pandas as pd
@@ -26,7 +29,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-__all__ = ["EncodedIds", "codes_from_bytes", "encode_ids", "id_bytes"]
+__all__ = ["EncodedIds", "codes_from_bytes", "encode_ids", "factorize_ids", "id_bytes"]
 
 #: Longer ids take the generic :func:`pandas.factorize` path.
 MAX_ID_BYTES = 16
@@ -246,3 +249,52 @@ def encode_ids(ids: pd.Series) -> EncodedIds | None:
     except TypeError:  # unhashable values: validation reports them its own way
         return None
     return EncodedIds(np.asarray(codes, dtype=np.intp), len(uniques), is_sorted, visible)
+
+
+def factorize_ids(ids: pd.Series, encoded: EncodedIds | None = None) -> tuple[np.ndarray, pd.Index]:
+    """Codes 0..k-1 and the k distinct ids in sorted order, like ``pd.factorize(ids, sort=True)``.
+
+    Parameters
+    ----------
+    ids : pandas.Series
+        An id column (validated: no missing ids).
+    encoded : EncodedIds, optional
+        :func:`encode_ids` of ``ids`` when the caller already has it (the validation computes
+        it: :func:`cvmlib.validate.validate_transactions_with_ids`).
+
+    Raises
+    ------
+    cvmlib.validate.InputError
+        When the ids cannot be encoded (unhashable values such as lists).
+
+    Examples
+    --------
+    >>> codes, uniques = factorize_ids(pd.Series(["b", "a", "b"], name="customer_id"))
+    >>> codes.tolist(), uniques.tolist(), uniques.name
+    ([1, 0, 1], ['a', 'b'], 'customer_id')
+    """
+    if encoded is None:
+        encoded = encode_ids(ids)
+    if encoded is None:
+        from cvmlib.validate import InputError  # validate imports this module: import on the error path
+
+        raise InputError(
+            f"Column {ids.name!r} holds ids that cannot be hashed (e.g. lists); ids must be "
+            f"strings or numbers."
+        )
+    codes, n_codes, is_sorted, _ = encoded
+    # The ids themselves: one row per code (any will do, they hold the same id); a scatter is
+    # cheaper than decoding the bytes back.
+    row_of = np.full(n_codes, -1, dtype=np.intp)
+    row_of[codes] = np.arange(len(codes))
+    used = row_of >= 0  # unused categories of a categorical column
+    if not used.all():
+        remap = np.cumsum(used) - 1
+        codes, row_of = remap[codes], row_of[used]
+    uniques = pd.Index(ids.iloc[row_of].to_numpy(), dtype=ids.dtype, name=ids.name)
+    if not is_sorted:
+        order = np.argsort(np.asarray(uniques), kind="stable")
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        codes, uniques = rank[codes], uniques[order]
+    return codes, uniques

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from cvmlib.validate import InputError, _rows_text, _suggest
+from cvmlib.validate import InputError, numeric_text_hint, reject_rows, require_table
 
 __all__ = ["CATEGORIES", "CHANNELS", "DATE_FORMATS", "CleaningResult", "clean_orders"]
 
@@ -174,10 +174,6 @@ def _positions(mask: np.ndarray | pd.Series) -> list[int]:
     return np.flatnonzero(np.asarray(mask, dtype=bool)).tolist()
 
 
-def _error(message: str, raw: pd.DataFrame, mask: pd.Series | np.ndarray) -> InputError:
-    return InputError(f"{message} {_rows_text(raw, np.asarray(mask, dtype=bool))}")
-
-
 def clean_orders(raw: pd.DataFrame) -> CleaningResult:
     """Clean the raw order export into the clean order table, reporting every change.
 
@@ -217,14 +213,7 @@ def clean_orders(raw: pd.DataFrame) -> CleaningResult:
     ...
     cvmlib.validate.InputError: Column 'category' has 1 unknown value after normalisation: 'Garden'. ...
     """
-    if not isinstance(raw, pd.DataFrame):
-        raise InputError(f"Expected the raw export as a pandas DataFrame, got {type(raw).__name__}.")
-    for col in COLUMNS:
-        if col not in raw.columns:
-            guess = _suggest(col, [c for c in raw.columns if c not in COLUMNS])
-            hint = f" Did you mean {guess!r}? Rename it first." if guess is not None else ""
-            raise InputError(f"Column {col!r} is missing from the raw export.{hint} Available "
-                             f"columns: {list(raw.columns)}.")
+    require_table(raw, "the raw export", COLUMNS)
     raw = raw[list(COLUMNS)]
     labels = pd.Series(raw.index, index=range(len(raw)))  # raw index labels by position
     data = raw.reset_index(drop=True)  # positional index inside; labels only in the output
@@ -257,11 +246,12 @@ def clean_orders(raw: pd.DataFrame) -> CleaningResult:
         differs = (compare[again].to_numpy() != originals).any(axis=1)
         if differs.any():
             bad_ids = set(clean.loc[again, "order_id"][differs])
-            raise _error(
+            reject_rows(
+                raw, clean["order_id"].isin(bad_ids).to_numpy() & alive,
                 f"Column 'order_id' has {len(bad_ids)} order id(s) exported more than once with "
                 f"different contents (customer, date, channel, category or amount), e.g. "
                 f"{sorted(bad_ids)[:3]}. Cleaning cannot tell which version is right: fix the "
-                f"export.", raw, clean["order_id"].isin(bad_ids).to_numpy() & alive)
+                f"export.")
         for pos in _positions(again):
             removed[pos] = (f"near duplicate of order {clean.at[pos, 'order_id']} "
                             f"(row {labels[int(first_pos[pos])]})")
@@ -317,27 +307,31 @@ def clean_orders(raw: pd.DataFrame) -> CleaningResult:
 def _check_kept(raw: pd.DataFrame, text: dict[str, pd.Series], clean: pd.DataFrame,
                 stays: np.ndarray, kept: np.ndarray) -> None:
     """Rows that stay must be fully understood; never guess."""
+    unreadable = clean["amount"].isna().to_numpy() & stays & text["amount"].notna().to_numpy()
+    number_fix = numeric_text_hint(text["amount"][unreadable].tolist(), "raw['amount']") if unreadable.any() else ""
     checks: list[tuple[Hashable, np.ndarray, str]] = [
         ("order_id", clean["order_id"].isna().to_numpy() & stays, "missing order id(s)"),
         ("order_date", clean["order_date"].isna().to_numpy() & stays,
          f"date(s) in none of the known formats {list(DATE_FORMATS)}"),
-        ("amount", clean["amount"].isna().to_numpy() & stays, "amount(s) that are not numbers"),
+        ("amount", clean["amount"].isna().to_numpy() & stays,
+         f"amount(s) that are missing or not numbers{'. ' + number_fix if number_fix else ''}"),
+        ("amount", np.isinf(clean["amount"].to_numpy()) & stays, "infinite amount(s) ('inf')"),
         ("amount", (clean["amount"] == 0).to_numpy() & kept, "zero amount(s)"),
         ("channel", clean["channel"].isna().to_numpy() & stays, "unknown value(s) after "
          f"normalisation (known: {list(CHANNELS)})"),
     ]
     for col, bad, problem in checks:
-        if bad.any():
-            raise _error(f"Column {col!r} has {int(bad.sum())} {problem}. Fix the export or "
-                         f"these rows before cleaning.", raw, pd.Series(bad))
+        reject_rows(raw, bad, f"Column {col!r} has {int(bad.sum())} {problem}. Fix the export or "
+                              f"these rows before cleaning.")
     bad = clean["category"].isna().to_numpy() & stays
     if bad.any():
         unknown = sorted(text["category"][bad].fillna("<missing>").unique())
-        raise _error(
+        reject_rows(
+            raw, bad,
             f"Column 'category' has {int(bad.sum())} unknown value{'s' if bad.sum() > 1 else ''} "
             f"after normalisation: {', '.join(map(repr, unknown))}. Known categories: "
             f"{list(CATEGORIES)}. Map them explicitly first (e.g. raw['category'].replace("
-            f"{{{unknown[0]!r}: 'Home'}})) -- cleaning never guesses.", raw, pd.Series(bad))
+            f"{{{unknown[0]!r}: 'Home'}})) -- cleaning never guesses.")
 
 
 def _finish(df: pd.DataFrame) -> pd.DataFrame:

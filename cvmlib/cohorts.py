@@ -42,7 +42,17 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from cvmlib.validate import InputError, _rows_text, resolve_observation_end, validate_transactions
+from cvmlib.validate import (
+    InputError,
+    reject_rows,
+    require_choice,
+    require_not_after,
+    require_positive,
+    require_table,
+    require_whole_number,
+    resolve_observation_end,
+    validate_transactions,
+)
 
 __all__ = ["PERIODS", "cohort_counts", "cohort_retention", "retention_curve"]
 
@@ -59,9 +69,7 @@ AGE_NAME = "periods_since_first"
 
 
 def _period_code(period: str) -> str:
-    if period not in PERIODS:
-        raise InputError(f"period={period!r} is not a calendar period; choose one of "
-                         + ", ".join(f"{k!r} ({v})" for k, v in PERIODS.items()) + ".")
+    require_choice(period, "period", list(PERIODS))
     return "W-SUN" if period == "W" else period  # pandas' name for Monday-to-Sunday weeks
 
 
@@ -108,18 +116,17 @@ def cohort_counts(
     2024-01              2.0  1.0
     """
     code = _period_code(period)
+    # Counting distinct customers per period: an exact duplicate row cannot change the result.
     tx = validate_transactions(orders, customer_col=customer_col, order_col=order_col,
-                               date_col=date_col, amount_col=None)
+                               date_col=date_col, amount_col=None, duplicates="keep")
     dates = tx[date_col]
     if isinstance(dates.dtype, pd.DatetimeTZDtype):  # periods are local calendar periods
         dates = dates.dt.tz_localize(None)
     day = dates.dt.normalize()
     end = resolve_observation_end(day, observation_end)
-    late = (day > end).to_numpy()
-    if late.any():
-        raise InputError(f"Column {date_col!r} has {int(late.sum()):,} purchase(s) after "
-                         f"observation_end {end:%Y-%m-%d}: filter them out or choose a later "
-                         f"observation_end. {_rows_text(tx, late, [customer_col, date_col])}")
+    require_not_after(day, end, date_col, "observation_end", frame=tx,
+                      columns=[customer_col, date_col],
+                      fix="Filter them out or choose a later observation_end.")
 
     # Period ordinals count calendar periods, so their difference is the age in periods.
     ordinal = pd.PeriodIndex(day, freq=code).asi8
@@ -191,7 +198,8 @@ def retention_curve(counts: pd.DataFrame) -> pd.Series:
     Parameters
     ----------
     counts : pandas.DataFrame
-        Output of :func:`cohort_counts` (counts, not shares: the weights are the cohort sizes).
+        Output of :func:`cohort_counts` (counts, not shares: the weights are the cohort sizes):
+        whole non-negative numbers, at most the cohort size, NaN only for unobserved cells.
 
     Returns
     -------
@@ -205,9 +213,14 @@ def retention_curve(counts: pd.DataFrame) -> pd.Series:
     >>> retention_curve(counts).tolist()
     [1.0, 0.4]
     """
-    if not isinstance(counts, pd.DataFrame) or 0 not in counts.columns:
-        raise InputError("counts must be the DataFrame from cohort_counts (column 0 = cohort size).")
-    sizes = counts[0]
+    require_table(counts, "counts (the table from cohort_counts; column 0 = cohort size)", [0])
+    for age in counts.columns:  # named "column 0 of counts": the column labels are ages
+        require_whole_number(counts[age], f"column {age!r} of counts", allow_missing=age != 0, minimum=0)
+    sizes = require_positive(counts[0], "column 0 of counts (the cohort sizes)")
+    for age in counts.columns:
+        reject_rows(counts, (counts[age] > sizes).to_numpy(),
+                    lambda n, age=age: f"Column {age!r} of counts has {n} cohort(s) with more active "
+                    f"customers than the cohort size (column 0): these are not cohort_counts.")
     observed = counts.notna()
     # Only cohorts observed at an age enter that age's denominator: young cohorts do not pull
     # the late part of the curve down.

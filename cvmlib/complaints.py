@@ -45,12 +45,25 @@ from scipy import stats
 
 from cvmlib.validate import (
     InputError,
-    _blank,
-    _fail,
-    _parse_dates,
-    _plural,
-    _to_timestamp,
+    as_series,
+    as_timestamp,
+    parse_dates,
+    reject_rows,
+    require_1d,
+    require_choice,
+    require_finite,
+    require_int,
+    require_known,
+    require_not_after,
+    require_not_empty,
+    require_positive,
+    require_present,
+    require_probability,
+    require_same_ids,
     require_table,
+    require_unique,
+    require_whole_number,
+    require_within,
 )
 from cvmlib.value import abc_classes
 
@@ -86,29 +99,6 @@ _HOUR = pd.Timedelta(hours=1)
 # --------------------------------------------------------------------------------------------
 # Validation
 # --------------------------------------------------------------------------------------------
-def _check_labels(df: pd.DataFrame, col: str, allowed: Sequence[str], show: list[Hashable]) -> None:
-    text = df[col].astype("object")
-    bad = (~text.isin(list(allowed))).to_numpy()
-    if bad.any():
-        unknown = sorted({str(v) for v in text[bad]})[:6]
-        raise _fail(
-            f"Column {col!r} has {_plural(int(bad.sum()), 'unknown value')} {unknown}; allowed: "
-            f"{list(allowed)}. Fix the spelling (e.g. .str.strip().str.lower()) or pass the full list "
-            f"with {'categories' if col == 'category' else 'severities'}=...",
-            df, bad, show,
-        )
-
-
-def _optional_times(df: pd.DataFrame, col: str, show: list[Hashable]) -> pd.Series:
-    """Parse a timestamp column in which a missing value means "has not happened yet"."""
-    missing = _blank(df[col])
-    parsed = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
-    if (~missing).any():
-        present = df.loc[~missing]
-        parsed.loc[~missing] = _parse_dates(present, col, show).astype("datetime64[ns]")
-    return parsed
-
-
 def validate_tickets(
     tickets: pd.DataFrame,
     *,
@@ -149,43 +139,32 @@ def validate_tickets(
     >>> validate_tickets(bad)
     Traceback (most recent call last):
     ...
-    cvmlib.validate.InputError: Column 'resolved_at' has 1 ticket resolved before it was opened ...
+    cvmlib.validate.InputError: Column 'resolved_at' has 1 ticket(s) resolved before it was opened ...
     """
     require_table(tickets, "tickets", ("ticket_id", "customer_id", *_TIME_COLUMNS, "category", "severity"))
+    categories, severities = list(require_1d(categories, "categories")), list(require_1d(severities, "severities"))
     df = tickets.copy()
     show: list[Hashable] = [c for c in ("ticket_id", "customer_id", *_TIME_COLUMNS, "category", "severity") if c in df.columns]
-    for col, what in (("ticket_id", "ticket id"), ("customer_id", "customer id")):
-        blank = _blank(df[col])
-        if blank.any():
-            raise _fail(f"Column {col!r} has {_plural(int(blank.sum()), f'missing {what}')}; every "
-                        f"ticket needs one.", df, blank, show)
-    dup = df["ticket_id"].duplicated(keep=False).to_numpy()
-    if dup.any():
-        raise _fail(f"Column 'ticket_id' has {_plural(int(dup.sum()), 'row')} with a duplicated id; "
-                    f"one row per ticket (drop exact duplicates with .drop_duplicates()).", df, dup, show)
-    opened = _blank(df["opened_at"])
-    if opened.any():
-        raise _fail(f"Column 'opened_at' has {_plural(int(opened.sum()), 'missing timestamp')}; every "
-                    f"ticket has an opening time (without it no time can be measured).", df, opened, show)
-    for col in _TIME_COLUMNS:
-        df[col] = _optional_times(df, col, show)
-    _check_labels(df, "category", categories, show)
-    _check_labels(df, "severity", severities, show)
+    for col, what in (("ticket_id", "a ticket id"), ("customer_id", "a customer id")):
+        require_present(df[col], col, what=what, frame=df, columns=show)
+    require_unique(df["ticket_id"], "ticket_id", what="ticket id", frame=df, columns=show)
+    require_present(df["opened_at"], "opened_at", frame=df, columns=show,
+                    what="an opening time (without it no time can be measured)")
+    for col in _TIME_COLUMNS:  # a missing first_response_at / resolved_at: not happened yet
+        df[col] = parse_dates(df[col], col, allow_missing=True, frame=df, columns=show).astype("datetime64[ns]")
+    for col, allowed, option in (("category", categories, "categories"), ("severity", severities, "severities")):
+        require_known(df[col].astype("object"), allowed, col, known_name=f"{option}=", frame=df, columns=show,
+                      fix=f"Fix the spelling (e.g. .str.strip().str.lower()) or pass the full list with {option}=...")
     for col, event in (("first_response_at", "answered"), ("resolved_at", "resolved")):
-        early = (df[col] < df["opened_at"]).to_numpy()
-        if early.any():
-            raise _fail(
-                f"Column {col!r} has {_plural(int(early.sum()), 'ticket')} {event} before it was "
-                f"opened (opened_at). Check the time zones and the export of both columns.",
-                df, early, show,
-            )
-    if "satisfaction_after" in df.columns:
-        score = pd.to_numeric(df["satisfaction_after"], errors="coerce")
-        bad = (score.notna() & ~score.isin([1, 2, 3, 4, 5])).to_numpy() \
-            | (score.isna() & ~_blank(df["satisfaction_after"])).to_numpy()
-        if bad.any():
-            raise _fail(f"Column 'satisfaction_after' has {_plural(int(bad.sum()), 'value')} outside "
-                        f"the scale 1..5.", df, bad, [*show, "satisfaction_after"])
+        reject_rows(df, (df[col] < df["opened_at"]).to_numpy(),
+                    lambda n, col=col, event=event: f"Column {col!r} has {n:,} ticket(s) {event} before "
+                    f"it was opened (opened_at). Check the time zones and the export of both columns.",
+                    show)
+    if "satisfaction_after" in df.columns:  # missing = not resolved (yet)
+        score = require_whole_number(df["satisfaction_after"], "satisfaction_after", allow_missing=True,
+                                     frame=df, columns=[*show, "satisfaction_after"])
+        require_within(score, "satisfaction_after", 1, 5, allow_missing=True, frame=df,
+                       columns=[*show, "satisfaction_after"], fix="The scale runs from 1 to 5.")
     df["severity"] = pd.Categorical(df["severity"].astype("object"), categories=list(severities), ordered=True)
     return df
 
@@ -201,7 +180,8 @@ def handling_times(tickets: pd.DataFrame, *, as_of: Any = None) -> pd.DataFrame:
     tickets : pandas.DataFrame
         A ticket table (validated here with :func:`validate_tickets`).
     as_of : str or Timestamp, optional
-        The export time. When given, a ticket opened after it is an error, and the column
+        The export time. When given, a ticket opened, answered or resolved after it is an
+        error (an export cannot hold later events), and the column
         ``open_hours`` is added: hours from opening to ``as_of`` for the tickets not yet resolved.
 
     Returns
@@ -218,7 +198,7 @@ def handling_times(tickets: pd.DataFrame, *, as_of: Any = None) -> pd.DataFrame:
     >>> handling_times(t).round(1).to_dict("records")
     [{'first_response_hours': 0.5, 'resolution_hours': 48.0}]
     """
-    return _handling_times(validate_tickets(tickets), None if as_of is None else _to_timestamp(as_of, "as_of"))
+    return _handling_times(validate_tickets(tickets), None if as_of is None else as_timestamp(as_of, "as_of"))
 
 
 def _handling_times(df: pd.DataFrame, end: pd.Timestamp | None) -> pd.DataFrame:
@@ -227,24 +207,24 @@ def _handling_times(df: pd.DataFrame, end: pd.Timestamp | None) -> pd.DataFrame:
         "first_response_hours": (df["first_response_at"] - df["opened_at"]) / _HOUR,
         "resolution_hours": (df["resolved_at"] - df["opened_at"]) / _HOUR,
     }, index=df.index)
-    if end is not None:
-        late = (df["opened_at"] > end).to_numpy()
-        if late.any():
-            raise _fail(f"Column 'opened_at' has {_plural(int(late.sum()), 'ticket')} opened after "
-                        f"as_of={end}; choose a later as_of.", df, late, ["ticket_id", "opened_at"])
+    if end is not None:  # the export time: nothing in it can have happened later
+        for col in _TIME_COLUMNS:
+            require_not_after(df[col], end, col, "as_of", frame=df, columns=["ticket_id", col],
+                              fix="An export cannot hold later events: choose the real export time as as_of.")
         times["open_hours"] = ((end - df["opened_at"]) / _HOUR).where(df["resolved_at"].isna())
     return times
 
 
 def _targets(targets: Mapping[str, float], severities: Sequence[str]) -> pd.Series:
+    if not isinstance(targets, Mapping):
+        raise InputError(f"targets must be a dict of severity -> hours, e.g. {{'low': 48, 'medium': 24, "
+                         f"'high': 8}}; got {type(targets).__name__}.")
     missing = [s for s in severities if s not in targets]
     if missing:
         raise InputError(f"targets has no target for severity {missing}; give hours for every "
                          f"severity, e.g. {{'low': 48, 'medium': 24, 'high': 8}}.")
-    hours = pd.Series({s: targets[s] for s in severities}, dtype="float64")
-    if not np.isfinite(hours).all() or (hours <= 0).any():
-        raise InputError(f"targets must be positive numbers of hours; got {dict(targets)!r}.")
-    return hours
+    require_known(list(targets), severities, "the keys of targets", known_name="the severities")
+    return pd.Series({s: require_positive(targets[s], f"targets[{s!r}]", scalar=True) for s in severities}, dtype="float64")
 
 
 def sla_report(
@@ -289,12 +269,11 @@ def sla_report(
     >>> float(report.loc["low", "met_rate"])
     0.5
     """
-    if measure not in ("first_response", "resolution"):
-        raise InputError(f"measure must be 'first_response' or 'resolution'; got {measure!r}.")
+    require_choice(measure, "measure", ["first_response", "resolution"])
     df = validate_tickets(tickets)
     severities = list(df["severity"].cat.categories)
     hours = _targets(targets, severities)
-    end = _to_timestamp(as_of, "as_of")
+    end = as_timestamp(as_of, "as_of")
     times = _handling_times(df, end)
     taken = times[f"{measure}_hours"]
     elapsed = (end - df["opened_at"]) / _HOUR  # how long an open ticket has waited so far
@@ -351,8 +330,8 @@ def cause_pareto(tickets: pd.DataFrame, by: str = "category", cut: float = 0.8) 
     [True, True, False]
     """
     df = validate_tickets(tickets)
-    if by not in df.columns:
-        raise InputError(f"Column {by!r} (by) is missing; available: {list(df.columns)}.")
+    require_table(df, "tickets", [by])
+    cut = require_probability(cut, "cut", inclusive="right", scalar=True)
     counts = df[by].value_counts(dropna=False).sort_values(ascending=False, kind="stable")
     counts.index = pd.Index([str(i) for i in counts.index], name=by)
     table = pd.DataFrame({"tickets": counts.astype("int64")})
@@ -385,8 +364,8 @@ def repeat_complaints(tickets: pd.DataFrame, within_days: float | None = None) -
     [False, True, False, False]
     """
     df = validate_tickets(tickets)
-    if within_days is not None and not (np.isfinite(within_days) and within_days > 0):
-        raise InputError(f"within_days must be a positive number of days or None; got {within_days!r}.")
+    if within_days is not None:  # a timedelta of more than 100,000 days overflows
+        within_days = require_within(within_days, "within_days", 0, 100_000, inclusive="right", scalar=True)
     ordered = df.sort_values(["customer_id", "opened_at", "ticket_id"])
     previous = ordered.groupby("customer_id")["opened_at"].shift()
     repeat = previous.notna()
@@ -406,9 +385,12 @@ def handling_groups(satisfaction: pd.Series, good_from: int = 4, bad_to: int = 2
     >>> handling_groups(pd.Series([5, 3, 1, None], dtype="Int64")).astype(str).tolist()
     ['well resolved', 'middling', 'badly resolved', 'unresolved']
     """
+    good_from, bad_to = require_int(good_from, "good_from"), require_int(bad_to, "bad_to")
     if not 1 <= bad_to < good_from <= 5:
         raise InputError(f"Need 1 <= bad_to < good_from <= 5; got bad_to={bad_to}, good_from={good_from}.")
-    score = pd.to_numeric(satisfaction, errors="coerce").astype("float64")
+    satisfaction = require_not_empty(as_series(satisfaction, "satisfaction"), "satisfaction", "tickets")
+    score = require_within(require_whole_number(satisfaction, "satisfaction", allow_missing=True),
+                           "satisfaction", 1, 5, allow_missing=True, fix="The scale runs from 1 to 5.")
     labels = np.select([score >= good_from, score <= bad_to, score.notna()],
                        ["well resolved", "badly resolved", "middling"], "unresolved")
     return pd.Series(pd.Categorical(labels, categories=list(HANDLING_GROUPS)), index=satisfaction.index,
@@ -444,11 +426,6 @@ def _reference_units(tickets: pd.DataFrame, orders: pd.DataFrame, seed: int,
                      good_from: int, bad_to: int) -> pd.DataFrame:
     """First complaint per customer, plus one random clean order per customer as the reference."""
     dated = tickets.merge(orders[["order_id", "order_date"]], on="order_id", how="left", validate="m:1")
-    lost = dated["order_date"].isna().to_numpy()
-    if lost.any():
-        raise _fail(f"Column 'order_id' has {_plural(int(lost.sum()), 'ticket')} whose order is not in "
-                    f"orders; the reference date is the complained-about order's date.",
-                    dated, lost, ["ticket_id", "customer_id", "order_id"])
     first = dated.sort_values(["opened_at", "ticket_id"]).drop_duplicates("customer_id")
     complained = pd.DataFrame({
         "customer_id": first["customer_id"].to_numpy(), "reference_date": first["order_date"].to_numpy(),
@@ -535,15 +512,28 @@ def recovery_outcomes(
     df = validate_tickets(tickets)
     require_table(df, "tickets", ("order_id", "satisfaction_after"))
     require_table(orders, "orders", ("order_id", "customer_id", "order_date"))
-    if not (isinstance(window_days, (int, np.integer)) and window_days > 0):
-        raise InputError(f"window_days must be a positive whole number of days; got {window_days!r}.")
+    window_days = require_int(window_days, "window_days", minimum=1, maximum=100_000)
+    n_boot = require_int(n_boot, "n_boot", minimum=1)
+    seed = require_int(seed, "seed", minimum=0)
+    stop = as_timestamp(end, "end")
     orders = orders[["order_id", "customer_id", "order_date"]].copy()
-    orders["order_date"] = _parse_dates(orders, "order_date", ["order_id", "order_date"])
-    stop = _to_timestamp(end, "end")
-    window = pd.Timedelta(days=int(window_days))
+    shown = ["order_id", "customer_id", "order_date"]
+    for col in ("order_id", "customer_id"):
+        require_present(orders[col], col, what=f"a {col}", frame=orders, columns=shown)
+    require_unique(orders["order_id"], "order_id", what="order id", frame=orders, columns=shown)
+    orders["order_date"] = parse_dates(orders["order_date"], "order_date", frame=orders, columns=shown)
+    require_not_after(orders["order_date"], stop, "order_date", "end", frame=orders, columns=shown,
+                      fix="end is the end of the data: choose the date of the last order or later.")
+    # the reference date of a complaint is its order's date: every ticket's order must be there
+    require_same_ids(df["order_id"], orders["order_id"], "the order_id of tickets", "orders", subset=True,
+                     frame=df, columns=["ticket_id", "customer_id", "order_id"])
+    window = pd.Timedelta(days=window_days)
 
     units = _reference_units(df, orders, seed, good_from, bad_to)
     complete = (units["reference_date"] + window <= stop).to_numpy()
+    if not complete.any():
+        raise InputError(f"No observation has a complete {window_days}-day window by end={stop:%Y-%m-%d}: "
+                         f"choose a later end or a shorter window_days.")
     left_out = units.loc[~complete, "group"].value_counts()
     units = units[complete].reset_index(drop=True)
     pairs = units.reset_index().merge(orders[["customer_id", "order_date"]], on="customer_id")
@@ -609,10 +599,10 @@ def split_the_difference(offer: float, ask: float, rounds: int = 1) -> list[floa
     >>> split_the_difference(100, 300, rounds=3)
     [200.0, 250.0, 275.0]
     """
-    if rounds < 1:
-        raise InputError(f"rounds must be at least 1; got {rounds!r}.")
-    points, current = [], float(offer)
+    rounds = require_int(rounds, "rounds", minimum=1, maximum=10_000)
+    current, target = require_finite(offer, "offer", scalar=True), require_finite(ask, "ask", scalar=True)
+    points = []
     for _ in range(rounds):
-        current = (current + float(ask)) / 2
+        current = (current + target) / 2
         points.append(current)
     return points

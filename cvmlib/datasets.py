@@ -16,7 +16,10 @@ import importlib.resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+
+from cvmlib.validate import InputError, require_bool, require_choice
 
 __all__ = [
     "CATEGORIES",
@@ -55,6 +58,8 @@ def data_path(group: str, name: str) -> Traversable:
 
     Raises
     ------
+    cvmlib.validate.InputError
+        An unknown group, or a name with a folder in it.
     FileNotFoundError
         If neither location has the file.
 
@@ -63,6 +68,10 @@ def data_path(group: str, name: str) -> Traversable:
     >>> data_path("retailer", "orders.csv").name
     'orders.csv'
     """
+    require_choice(group, "group", ["retailer", "cdnow"])
+    if not isinstance(name, str) or not name or "/" in name or "\\" in name or name.startswith("."):
+        raise InputError(f"name={name!r} must be the plain name of a data file, e.g. 'orders.csv' "
+                         f"(no folders: the data live only in their group).")
     # Wheel installs carry the data inside the package; a source checkout keeps them in datasets/.
     candidates: list[Traversable] = [
         importlib.resources.files("cvmlib") / "_data" / group / name,
@@ -289,24 +298,28 @@ def load_cdnow(sample: bool = True) -> pd.DataFrame:
     ----------
     sample : bool, default True
         ``True``: 2,357 customers, 6,919 transactions. ``False``: 23,570 customers, 69,659
-        transactions. Both cover 1997-01-01 .. 1998-06-30.
+        transactions. Both cover 1997-01-01 .. 1998-06-30. Must be a bool: ``"False"`` or ``0``
+        is an error, not the other file.
 
     Returns
     -------
     pandas.DataFrame
         ``customer_id`` (str, the master file's 5-digit id, so the sample is a subset of the
         master), ``order_date`` (datetime64[ns], a day), ``quantity`` (int64, number of CDs),
-        ``amount`` (float64, US dollars; a few transactions are 0.00).
+        ``amount`` (float64, US dollars; a few transactions are 0.00) and ``line`` (int64, the
+        transaction's line in the file, from 0). The file has identical rows that are separate
+        purchases (same customer, day, CDs and value): ``line`` tells them apart, so the table
+        goes into :func:`cvmlib.clv.summarize_purchases` as loaded.
 
     Examples
     --------
     >>> cdnow = load_cdnow()
     >>> cdnow.shape, cdnow["customer_id"].nunique()
-    ((6919, 4), 2357)
+    ((6919, 5), 2357)
     >>> cdnow["order_date"].min().date(), cdnow["order_date"].max().date()
     (datetime.date(1997, 1, 1), datetime.date(1998, 6, 30))
     """
-    if sample:
+    if require_bool(sample, "sample"):
         raw = _read("cdnow", "CDNOW_sample.txt")
     else:
         raw = _read("cdnow", "CDNOW_master.txt").rename(columns={"number_of_cds": "quantity",
@@ -316,4 +329,5 @@ def load_cdnow(sample: bool = True) -> pd.DataFrame:
         "order_date": _timestamps(raw["date"], "%Y%m%d"),
         "quantity": raw["quantity"].astype("int64"),
         "amount": raw["amount"].astype("float64"),
+        "line": np.arange(len(raw), dtype=np.int64),
     })

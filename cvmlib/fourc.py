@@ -28,13 +28,26 @@ before anything is computed. Nothing is dropped silently.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from cvmlib.validate import InputError, _rows_text, require_table, resolve_snapshot_date, validate_transactions
+from cvmlib.validate import (
+    InputError,
+    as_series,
+    parse_dates,
+    require_int,
+    require_known,
+    require_not_empty,
+    require_present,
+    require_table,
+    require_whole_number,
+    require_within,
+    resolve_snapshot_date,
+    validate_transactions,
+)
 
 __all__ = [
     "COMPLAINT_HANDOFFS",
@@ -119,15 +132,6 @@ _NPS_RANGE = (0, 10)
 # --------------------------------------------------------------------------------------------
 # Input checks
 # --------------------------------------------------------------------------------------------
-def _check_no_missing(table: pd.DataFrame, column: Hashable, show: Sequence[Hashable], what: str) -> None:
-    missing = table[column].isna().to_numpy()
-    if missing.any():
-        raise InputError(
-            f"Column {column!r} has {int(missing.sum())} missing value(s); every row needs {what}. "
-            f"Fill them or drop those rows first, and say which. {_rows_text(table, missing, show)}"
-        )
-
-
 def check_ratings(table: pd.DataFrame, columns: Sequence[str], low: int, high: int) -> pd.DataFrame:
     """Check that ``columns`` hold whole numbers from ``low`` to ``high``; return them as int64.
 
@@ -135,7 +139,7 @@ def check_ratings(table: pd.DataFrame, columns: Sequence[str], low: int, high: i
     ----------
     table : pandas.DataFrame
         The survey (or any table of ratings).
-    columns : sequence of str
+    columns : sequence of str (or one column name)
         Rating columns to check.
     low, high : int
         The scale, e.g. 1 and 5 for the 4C ratings, 0 and 10 for the NPS question.
@@ -157,41 +161,28 @@ def check_ratings(table: pd.DataFrame, columns: Sequence[str], low: int, high: i
     >>> check_ratings(survey, ["cost"], 1, 5)
     Traceback (most recent call last):
     ...
-    cvmlib.validate.InputError: Column 'cost' has 1 rating(s) outside 1..5. ...
+    cvmlib.validate.InputError: Column 'cost' has 1 value outside [1, 5]. Ratings of this question run from 1 to 5. ...
     """
+    low, high = require_int(low, "low"), require_int(high, "high")
+    if low >= high:
+        raise InputError(f"low={low} must be below high={high} (e.g. low=1, high=5).")
+    columns = [columns] if isinstance(columns, str) else list(columns)  # one column by its name
+    require_not_empty(columns, "columns", "rating columns")
     require_table(table, "the survey", columns)
     checked = {}
     for column in columns:
-        _check_no_missing(table, column, [column], "a rating")
-        values = table[column]
-        if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
-            raise InputError(
-                f"Column {column!r} must hold numbers from {low} to {high}; got dtype {values.dtype}. "
-                f"Convert it with pd.to_numeric first. {_rows_text(table, np.ones(len(table), bool), [column])}"
-            )
-        data = values.to_numpy(dtype="float64")
-        fraction = data != np.round(data)
-        if fraction.any():
-            raise InputError(
-                f"Column {column!r} has {int(fraction.sum())} rating(s) that are not whole numbers. "
-                f"{_rows_text(table, fraction, [column])}"
-            )
-        outside = (data < low) | (data > high)
-        if outside.any():
-            raise InputError(
-                f"Column {column!r} has {int(outside.sum())} rating(s) outside {low}..{high}. "
-                f"{_rows_text(table, outside, [column])}"
-            )
-        checked[column] = data.astype("int64")
+        require_present(table[column], column, what="a rating", frame=table, columns=[column])
+        data = require_whole_number(table[column], column, frame=table, columns=[column])
+        require_within(data, column, low, high, frame=table, columns=[column],
+                       fix=f"Ratings of this question run from {low} to {high}.")
+        checked[column] = data.to_numpy().astype("int64")
     return pd.DataFrame(checked, index=table.index)
 
 
 def _scores(scores: Any) -> pd.Series:
     """NPS answers as an int64 Series (checked 0..10)."""
-    if isinstance(scores, pd.DataFrame):
-        raise InputError(f"scores must be one answer per respondent (a Series); got a DataFrame with "
-                         f"columns {list(scores.columns)[:6]}. Select one column, e.g. survey['nps'].")
-    series = scores if isinstance(scores, pd.Series) else pd.Series(scores)
+    series = require_not_empty(as_series(scores, "scores (the nps answers)"), "scores (the nps answers)",
+                               "answers")
     name = series.name if series.name is not None else "nps"
     return check_ratings(series.to_frame(name), [name], *_NPS_RANGE)[name]
 
@@ -227,7 +218,7 @@ def nps(scores: pd.Series) -> float:
     >>> nps(pd.Series([10, 11]))
     Traceback (most recent call last):
     ...
-    cvmlib.validate.InputError: Column 'nps' has 1 rating(s) outside 0..10. ...
+    cvmlib.validate.InputError: Column 'nps' has 1 value outside [0, 10]. Ratings of this question run from 0 to 10. ...
     """
     data = _scores(scores).to_numpy()
     return float(100.0 * ((data >= 9).mean() - (data <= 6).mean()))
@@ -305,8 +296,7 @@ def four_c_audit(
     if by is None:
         groups = pd.Series("All", index=survey.index, name="group")
     else:
-        _check_no_missing(survey, by, [by], "a group label")
-        groups = survey[by]
+        groups = require_present(survey[by], by, what="a group label", frame=survey, columns=[by])
     grouped = checked.groupby(groups, observed=True, sort=True)
     audit = grouped[list(ratings)].mean()
     audit.insert(0, "respondents", grouped.size())
@@ -328,7 +318,8 @@ def weakest_c(audit: pd.DataFrame, ratings: Sequence[str] = FOUR_CS) -> pd.Serie
     require_table(audit, "the audit table", list(ratings))
     means = audit[list(ratings)]
     for column in ratings:
-        _check_no_missing(means, column, [column], "a mean rating")
+        require_within(means[column], column, *_RATING_RANGE, frame=means, columns=[column],
+                       fix="A mean rating lies on the rating scale: is this a four_c_audit table?")
     return means.idxmin(axis=1).astype("str").rename("weakest_c")
 
 
@@ -348,7 +339,8 @@ def main_channel(orders: pd.DataFrame, customer_col: str = "customer_id", channe
     """
     require_table(orders, "orders", [customer_col, channel_col])
     for column in (customer_col, channel_col):
-        _check_no_missing(orders, column, [customer_col, channel_col], f"a {column}")
+        require_present(orders[column], column, what=f"a {column}", frame=orders,
+                        columns=[customer_col, channel_col])
     counts = orders.groupby([customer_col, channel_col], observed=True).size().unstack(fill_value=0)
     return counts.idxmax(axis=1).astype("str").rename("main_channel")
 
@@ -397,20 +389,17 @@ def purchases_after(
     >>> purchases_after(survey, orders, window_days=90, snapshot_date="2026-01-01").tolist()
     [1, <NA>]
     """
-    if isinstance(window_days, bool) or not isinstance(window_days, (int, np.integer)) or window_days < 1:
-        raise InputError(f"window_days must be a positive whole number of days; got {window_days!r}.")
+    window_days = require_int(window_days, "window_days", minimum=1)
     require_table(survey, "the survey", [customer_col, date_col])
-    for column in (customer_col, date_col):
-        _check_no_missing(survey, column, [customer_col, date_col], f"a {column}")
+    shown = [customer_col, date_col]
+    require_present(survey[customer_col], customer_col, what=f"a {customer_col}", frame=survey, columns=shown)
     # with order ids, repeated orders at the same second are still distinct orders
     order_col = "order_id" if isinstance(orders, pd.DataFrame) and "order_id" in orders.columns else None
-    valid = validate_transactions(orders, customer_col=customer_col, order_col=order_col, amount_col=None)
+    # orders after the snapshot contradict it ("the first moment not covered"): refused
+    valid = validate_transactions(orders, customer_col=customer_col, order_col=order_col, amount_col=None,
+                                  snapshot_date=snapshot_date)
     snapshot = resolve_snapshot_date(valid["order_date"], snapshot_date)
-    responded = pd.to_datetime(survey[date_col], errors="coerce").dt.normalize()
-    unparsed = responded.isna().to_numpy()
-    if unparsed.any():
-        raise InputError(f"Column {date_col!r} has {int(unparsed.sum())} value(s) that are not dates. "
-                         f"{_rows_text(survey, unparsed, [customer_col, date_col])}")
+    responded = parse_dates(survey[date_col], date_col, frame=survey, columns=shown).dt.normalize()
     last_day = responded + pd.Timedelta(days=int(window_days))
     responses = pd.DataFrame({"customer_id": survey[customer_col].to_numpy(), "row": np.arange(len(survey)),
                               "first": (responded + pd.Timedelta(days=1)).to_numpy(),
@@ -461,18 +450,16 @@ def complaints_by_handoff(
     >>> complaints_by_handoff(pd.DataFrame({"category": ["late"]}))
     Traceback (most recent call last):
     ...
-    cvmlib.validate.InputError: Column 'category' has 1 ticket(s) with a category the mapping does not know ...
+    cvmlib.validate.InputError: Column 'category' has 1 value that the mapping does not know: ['late']. ...
     """
+    if not isinstance(mapping, Mapping):
+        raise InputError(f"mapping must be a dict of complaint category -> team; got {type(mapping).__name__}.")
     require_table(complaints, "complaints", [category_col])
-    _check_no_missing(complaints, category_col, [category_col], "a category")
+    require_present(complaints[category_col], category_col, what="a category", frame=complaints,
+                    columns=[category_col])
     categories = complaints[category_col].astype("str")
-    unknown = ~categories.isin(list(mapping)).to_numpy()
-    if unknown.any():
-        raise InputError(
-            f"Column {category_col!r} has {int(unknown.sum())} ticket(s) with a category the mapping does not "
-            f"know ({sorted(set(categories[unknown]))[:5]}); known: {sorted(mapping)}. Add them to the mapping. "
-            f"{_rows_text(complaints, unknown, [category_col])}"
-        )
+    require_known(categories, mapping, category_col, known_name="the mapping", frame=complaints,
+                  columns=[category_col], fix="Add them to the mapping.")
     teams = list(INTERNAL_CHAIN) + sorted(set(mapping.values()) - set(INTERNAL_CHAIN))
     team = categories.map(dict(mapping))
     tickets = team.value_counts().reindex(teams, fill_value=0)

@@ -23,20 +23,51 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from cvmlib.clv import PurchaseModel, summarize_purchases
-from cvmlib.clv._common import unit_days
-from cvmlib.validate import InputError, _to_timestamp, validate_transactions
+from cvmlib.clv import UNIT_DAYS, PurchaseModel, summarize_purchases
+from cvmlib.validate import (
+    InputError,
+    as_timestamp,
+    require_choice,
+    require_int,
+    require_non_negative,
+    require_positive,
+    require_table,
+    require_whole_number,
+    require_within,
+    validate_transactions,
+)
 
 __all__ = ["calibration_holdout", "cumulative_tracking", "period_transactions"]
 
 
-def _need(summary: pd.DataFrame, columns: list[str]) -> None:
-    if not isinstance(summary, pd.DataFrame):
-        raise InputError(f"summary must be the DataFrame from summarize_purchases; got {type(summary).__name__}.")
-    missing = [c for c in columns if c not in summary.columns]
-    if missing:
-        raise InputError(f"summary has no column(s) {missing}: use summarize_purchases(..., "
-                         f"calibration_end=...) for the holdout columns.")
+#: Largest repeat-purchase count and duration (in the model's unit) taken as plausible.
+MAX_COUNT = 1e9
+MAX_DURATION = 1e6
+
+
+def _model(model: Any) -> PurchaseModel:
+    if not isinstance(model, PurchaseModel):
+        raise InputError(f"model must be a fitted purchase model (BetaGeo or ParetoNBD); got "
+                         f"{type(model).__name__}.")
+    return model
+
+
+def _summary(summary: Any, columns: list[str]) -> pd.DataFrame:
+    """The BTYD summary with ``columns``: whole non-negative counts, non-negative finite durations."""
+    holdout = any(c.endswith("_holdout") for c in columns)
+    require_table(summary, "summary (from summarize_purchases(..., calibration_end=...))" if holdout
+                  else "summary (from summarize_purchases)", columns)
+    for col in columns:
+        if col.startswith("frequency"):
+            require_whole_number(summary[col], col, frame=summary, minimum=0)
+        elif col == "duration_holdout":
+            require_positive(summary[col], col, frame=summary)
+        else:
+            require_non_negative(summary[col], col, frame=summary)
+        # counts become int64 and durations enter the model: absurd magnitudes are input errors
+        require_within(summary[col], col, 0, MAX_COUNT if col.startswith("frequency") else MAX_DURATION,
+                       frame=summary, fix="Is this a BTYD summary in the model's time unit?")
+    return summary
 
 
 def _label_bins(max_count: int) -> pd.Index:
@@ -65,9 +96,9 @@ def period_transactions(model: PurchaseModel, summary: pd.DataFrame, max_count: 
         Index ``"0" .. "max_count+"``, columns ``actual`` and ``model`` (customers); both add up
         to the number of customers.
     """
-    _need(summary, ["frequency", "T"])
-    if max_count < 1:
-        raise InputError(f"max_count={max_count} must be at least 1.")
+    model = _model(model)
+    _summary(summary, ["frequency", "T"])
+    max_count = require_int(max_count, "max_count", minimum=1)
     # Customers share few distinct T values (first purchase days): evaluate each once.
     t_values, t_counts = np.unique(summary["T"].to_numpy(dtype=float), return_counts=True)
     expected = np.array([float(np.dot(t_counts, model.purchase_count_probability(n, t_values)))
@@ -97,7 +128,9 @@ def calibration_holdout(model: PurchaseModel, summary: pd.DataFrame, max_frequen
         Index ``"0" .. "max_frequency+"`` (calibration repeat purchases), columns ``customers``,
         ``actual`` (mean holdout purchases) and ``model`` (mean expected holdout purchases).
     """
-    _need(summary, ["frequency", "recency", "T", "frequency_holdout", "duration_holdout"])
+    model = _model(model)
+    _summary(summary, ["frequency", "recency", "T", "frequency_holdout", "duration_holdout"])
+    max_frequency = require_int(max_frequency, "max_frequency", minimum=1)
     duration = summary["duration_holdout"].to_numpy(dtype=float)
     if not np.allclose(duration, duration[0]):
         raise InputError("duration_holdout differs between customers: one holdout period is expected.")
@@ -147,15 +180,18 @@ def cumulative_tracking(
         data), columns ``actual`` and ``model`` (cumulative repeat purchases) and ``holdout``
         (True after ``calibration_end``).
     """
-    days = unit_days(unit)
+    model = _model(model)
+    days = UNIT_DAYS[require_choice(unit, "unit", list(UNIT_DAYS))]
+    cal_end = as_timestamp(calibration_end, "calibration_end").normalize()
+    end = as_timestamp(observation_end, "observation_end").normalize()
     # Parsed dates from the shared checks; the summary then applies the BTYD conventions (one
-    # purchase per customer per day, first purchase on or before calibration_end).
+    # purchase per customer per day, first purchase on or before calibration_end). Only purchase
+    # days count, so exact duplicate rows cannot change the result: they are kept, then collapsed.
     tx = validate_transactions(transactions, customer_col=customer_col, order_col=None, date_col=date_col,
-                               amount_col=None)
-    summary = summarize_purchases(tx, customer_col, date_col, calibration_end=calibration_end,
-                                  observation_end=observation_end, unit="D")
-    cal_end = _to_timestamp(calibration_end, "calibration_end").normalize()
-    end = _to_timestamp(observation_end, "observation_end").normalize()
+                               amount_col=None, duplicates="keep")
+    tx = tx[[customer_col, date_col]].drop_duplicates()
+    summary = summarize_purchases(tx, customer_col, date_col, calibration_end=cal_end,
+                                  observation_end=end, unit="D")
     first_day = cal_end - pd.to_timedelta(summary["T"].to_numpy(), unit="D")
     start = first_day.min()
     day = tx[date_col].dt.normalize()

@@ -26,16 +26,32 @@ grid of recency score R and frequency score F (:data:`DEFAULT_SEGMENT_RULES`).
 
 from __future__ import annotations
 
-import difflib
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from cvmlib._ids import EncodedIds, encode_ids
-from cvmlib.validate import InputError, _validate_with_ids, resolve_snapshot_date
+from cvmlib._ids import EncodedIds, factorize_ids
+from cvmlib.validate import (
+    InputError,
+    as_series,
+    require_finite,
+    require_finite_sum,
+    require_increasing,
+    require_int,
+    require_known,
+    require_non_negative,
+    require_present,
+    require_same_ids,
+    require_table,
+    require_unique,
+    require_whole_number,
+    require_within,
+    resolve_snapshot_date,
+    validate_transactions_with_ids,
+)
 
 __all__ = [
     "DEFAULT_SEGMENT_RULES",
@@ -56,38 +72,9 @@ RFM_COLUMNS: tuple[str, str, str] = ("recency", "frequency", "monetary")
 # --------------------------------------------------------------------------------------------
 # Grouping by id (the codes come from cvmlib._ids, usually already computed by the validation)
 # --------------------------------------------------------------------------------------------
-def _encoded(ids: pd.Series, known: EncodedIds | None = None) -> EncodedIds:
-    """``known`` (the validation's encoding of ``ids``), else :func:`cvmlib._ids.encode_ids`."""
-    encoded = known if known is not None else encode_ids(ids)
-    if encoded is None:
-        raise InputError(
-            f"Column {ids.name!r} holds ids that cannot be hashed (e.g. lists); ids must be "
-            f"strings or numbers."
-        )
-    return encoded
-
-
-def _factorize_ids(ids: pd.Series, encoded: EncodedIds | None = None) -> tuple[np.ndarray, pd.Index]:
-    """Codes 0..k-1 and the k distinct ids in sorted order, like ``pd.factorize(ids, sort=True)``.
-
-    ``encoded`` is :func:`cvmlib._ids.encode_ids` of ``ids`` when the caller already has it.
-    """
-    codes, n_codes, is_sorted, _ = _encoded(ids, encoded)
-    # The ids themselves: one row per code (any will do, they hold the same id); a scatter is
-    # cheaper than decoding the bytes back.
-    row_of = np.full(n_codes, -1, dtype=np.intp)
-    row_of[codes] = np.arange(len(codes))
-    used = row_of >= 0  # unused categories of a categorical column
-    if not used.all():
-        remap = np.cumsum(used) - 1
-        codes, row_of = remap[codes], row_of[used]
-    uniques = pd.Index(ids.iloc[row_of].to_numpy(), dtype=ids.dtype, name=ids.name)
-    if not is_sorted:
-        order = np.argsort(np.asarray(uniques), kind="stable")
-        rank = np.empty_like(order)
-        rank[order] = np.arange(len(order))
-        codes, uniques = rank[codes], uniques[order]
-    return codes, uniques
+# Kept under its old name for cvmlib.clv.summary until it imports cvmlib._ids.factorize_ids
+# (issue 9; tests/test_imports.py fails while it does).
+_factorize_ids = factorize_ids
 
 
 def _count_distinct_per_group(orders: EncodedIds, group_codes: np.ndarray, n_groups: int) -> np.ndarray:
@@ -172,7 +159,7 @@ def rfm_table(
     B                 27          1      30.0              30.0
     """
     # The validation encodes the id columns anyway; reuse its codes instead of encoding again.
-    valid, ids = _validate_with_ids(
+    valid, ids = validate_transactions_with_ids(
         orders,
         customer_col=customer_col,
         order_col=order_col,
@@ -184,7 +171,7 @@ def rfm_table(
     dates = valid[date_col]
     snapshot = resolve_snapshot_date(dates, snapshot_date)
     amount = valid[amount_col].to_numpy(dtype=np.float64)
-    codes, customers = _factorize_ids(valid[customer_col], ids.get(customer_col))
+    codes, customers = factorize_ids(valid[customer_col], ids.get(customer_col))
     n_customers = len(customers)
 
     # Only purchases (positive rows) define recency and frequency; returns only touch monetary.
@@ -197,7 +184,10 @@ def rfm_table(
     if order_col is None:
         frequency = np.bincount(p_codes, minlength=n_customers)
     else:
-        order_ids = _encoded(valid[order_col], ids.get(order_col))
+        order_ids = ids.get(order_col)
+        if order_ids is None:  # ids the fast encoding does not take (e.g. mixed types)
+            order_codes, order_uniques = factorize_ids(valid[order_col])
+            order_ids = EncodedIds(order_codes, len(order_uniques), True, None)
         frequency = _count_distinct_per_group(
             order_ids if all_purchases else order_ids.take(purchase), p_codes, n_customers
         )
@@ -227,38 +217,6 @@ def rfm_table(
 # --------------------------------------------------------------------------------------------
 # Scores
 # --------------------------------------------------------------------------------------------
-def _missing_columns(frame: pd.DataFrame, needed: Iterable[str], what: str) -> None:
-    missing = [c for c in needed if c not in frame.columns]
-    if missing:
-        hints = []
-        for col in missing:
-            close = difflib.get_close_matches(str(col), [str(c) for c in frame.columns], n=1)
-            hints.append(f"{col!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-        raise InputError(
-            f"{what} is missing column(s) {', '.join(hints)}; it has {list(frame.columns)}."
-        )
-
-
-def _check_finite(frame: pd.DataFrame, columns: Iterable[str]) -> None:
-    for col in columns:
-        try:
-            values = frame[col].to_numpy(dtype=np.float64)
-        except (TypeError, ValueError):
-            raise InputError(f"column {col!r} must be numeric; got dtype {frame[col].dtype}.") from None
-        bad = ~np.isfinite(values)
-        if bad.any():
-            rows = frame.loc[bad, [col]].head(5)
-            raise InputError(
-                f"column {col!r} has {int(bad.sum())} missing or infinite value(s), e.g.:\n{rows}"
-            )
-
-
-def _check_bins(bins: object) -> int:
-    if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 2:
-        raise InputError(f"bins must be an integer >= 2; got {bins!r}.")
-    return int(bins)
-
-
 def _quantile_score(values: np.ndarray, bins: int, reverse: bool) -> np.ndarray:
     """``1 + floor(bins * share of customers with a strictly worse value)``.
 
@@ -280,22 +238,18 @@ def _edge_score(values: np.ndarray, edges: np.ndarray, bins: int, reverse: bool)
     return bins - position if reverse else 1 + position
 
 
-def _check_edges(cut_points: Mapping[str, Sequence[float]], bins: int) -> dict[str, np.ndarray]:
-    unknown = set(cut_points) - set(RFM_COLUMNS)
-    if unknown:
-        raise InputError(
-            f"cut_points keys must be among {list(RFM_COLUMNS)}; got unknown {sorted(unknown)}."
-        )
+def _edges(cut_points: Any, bins: int) -> dict[str, np.ndarray]:
+    """The fixed inner edges per metric, checked: known metrics, ``bins - 1`` increasing numbers."""
+    if not isinstance(cut_points, Mapping):
+        raise InputError(f"cut_points must be a dict such as {{'recency': [30, 90, 180, 365]}}; "
+                         f"got {type(cut_points).__name__}.")
+    require_known(list(cut_points), RFM_COLUMNS, "cut_points", known_name="the RFM metrics")
     checked = {}
     for col, edges in cut_points.items():
-        arr = np.asarray(edges, dtype=np.float64)
-        if arr.ndim != 1 or len(arr) != bins - 1:
+        arr = require_increasing(edges, f"cut_points[{col!r}]")
+        if len(arr) != bins - 1:
             raise InputError(
-                f"cut_points[{col!r}] needs bins - 1 = {bins - 1} inner edges; got {list(edges)}."
-            )
-        if not np.isfinite(arr).all() or (np.diff(arr) <= 0).any():
-            raise InputError(
-                f"cut_points[{col!r}] must be finite and strictly increasing; got {list(edges)}."
+                f"cut_points[{col!r}] needs bins - 1 = {bins - 1} inner edges; got {arr.tolist()}."
             )
         checked[col] = arr
     return checked
@@ -338,7 +292,8 @@ def rfm_scores(
     Raises
     ------
     cvmlib.validate.InputError
-        Missing columns, missing or infinite values, ``bins < 2``, malformed ``cut_points``.
+        Missing columns, missing or infinite values, negative recency or frequency, a
+        fractional frequency, ``bins < 2``, malformed ``cut_points``.
 
     Examples
     --------
@@ -353,14 +308,12 @@ def rfm_scores(
     >>> rfm_scores(rfm, bins=4, cut_points={"recency": [7, 30, 90]})["R"].tolist()
     [4, 2, 2, 1]
     """
-    bins = _check_bins(bins)
-    if not isinstance(rfm, pd.DataFrame):
-        raise InputError(f"rfm must be a pandas DataFrame (from rfm_table); got {type(rfm).__name__}.")
-    if len(rfm) == 0:
-        raise InputError("rfm is empty: there are no customers to score.")
-    _missing_columns(rfm, RFM_COLUMNS, "rfm")
-    _check_finite(rfm, RFM_COLUMNS)
-    edges = _check_edges(cut_points or {}, bins)
+    bins = require_int(bins, "bins", minimum=2)
+    require_table(rfm, "rfm (the table from rfm_table)", RFM_COLUMNS)
+    require_non_negative(rfm["recency"], "recency", frame=rfm)
+    require_whole_number(rfm["frequency"], "frequency", frame=rfm, minimum=0)
+    require_finite(rfm["monetary"], "monetary", frame=rfm)  # negative under returns="net"
+    edges = _edges(cut_points if cut_points is not None else {}, bins)
 
     scores = {}
     for letter, col in zip("RFM", RFM_COLUMNS):
@@ -532,18 +485,12 @@ def rfm_segments(
     ['Champions', 'Lost', 'Need attention']
     """
     grid, names = _rule_grid(_as_rules(DEFAULT_SEGMENT_RULES if rules is None else rules))
-    if not isinstance(scores, pd.DataFrame):
-        raise InputError(f"scores must be a pandas DataFrame (from rfm_scores); got {type(scores).__name__}.")
-    _missing_columns(scores, ("R", "F"), "scores")
-    _check_finite(scores, ("R", "F"))
-    rf = scores[["R", "F"]].to_numpy(dtype=np.float64)
-    bad = ((rf != np.round(rf)) | (rf < 1) | (rf > GRID_SIZE)).any(axis=1)
-    if bad.any():
-        raise InputError(
-            f"R and F must be whole scores in 1..{GRID_SIZE} (use rfm_scores(..., bins=5)); "
-            f"{int(bad.sum())} row(s) are not, e.g.:\n{scores.loc[bad, ['R', 'F']].head(5)}"
-        )
-    idx = rf.astype(np.int64) - 1
+    require_table(scores, "scores (the table from rfm_scores)", ("R", "F"))
+    for col in ("R", "F"):
+        require_whole_number(scores[col], col, frame=scores, columns=["R", "F"])
+        require_within(scores[col], col, 1, GRID_SIZE, frame=scores, columns=["R", "F"],
+                       fix=f"R and F are whole scores in 1..{GRID_SIZE}: use rfm_scores(..., bins=5).")
+    idx = scores[["R", "F"]].to_numpy(dtype=np.float64).astype(np.int64) - 1
     codes = grid[idx[:, 0], idx[:, 1]]
     return pd.Series(
         pd.Categorical.from_codes(codes, categories=names), index=scores.index, name="segment"
@@ -579,20 +526,18 @@ def segment_summary(rfm: pd.DataFrame, segments: pd.Series) -> pd.DataFrame:
     Top              2        0.666667    400.0            0.8
     Rest             1        0.333333    100.0            0.2
     """
-    if not isinstance(rfm, pd.DataFrame):
-        raise InputError(f"rfm must be a pandas DataFrame (from rfm_table); got {type(rfm).__name__}.")
-    _missing_columns(rfm, RFM_COLUMNS, "rfm")
-    if not isinstance(segments, pd.Series):
-        raise InputError(f"segments must be a pandas Series; got {type(segments).__name__}.")
-    if len(segments) != len(rfm) or not segments.index.equals(rfm.index):
-        if len(segments) != len(rfm) or not segments.index.sort_values().equals(rfm.index.sort_values()):
-            raise InputError("segments must have the same customers (index) as rfm.")
-        segments = segments.reindex(rfm.index)
-    if segments.isna().any():
-        raise InputError(f"{int(segments.isna().sum())} customer(s) have no segment.")
+    require_table(rfm, "rfm (the table from rfm_table)", RFM_COLUMNS)
+    for col in RFM_COLUMNS:
+        require_finite(rfm[col], col, frame=rfm)
+    segments = as_series(segments, "segments")
+    require_unique(rfm.index, "the index of rfm", what="customer id")
+    require_unique(segments.index, "the index of segments", what="customer id")
+    require_same_ids(segments.index, rfm.index, "segments", "rfm")
+    segments = segments.reindex(rfm.index)
+    require_present(segments, "segments", what="a segment")
     if not isinstance(segments.dtype, pd.CategoricalDtype):
         segments = segments.astype("category")
-    total_revenue = float(rfm["monetary"].sum())
+    total_revenue = require_finite_sum(rfm["monetary"].to_numpy(dtype=np.float64), "monetary values")
     if total_revenue <= 0:
         raise InputError(f"total revenue is {total_revenue}; revenue shares need a positive total.")
     grouped = rfm[list(RFM_COLUMNS)].groupby(segments.rename("segment"), observed=False)

@@ -41,7 +41,23 @@ from sklearn.metrics import adjusted_rand_score, silhouette_score
 from threadpoolctl import threadpool_limits
 
 from cvmlib.rfm import rfm_table
-from cvmlib.validate import InputError
+from cvmlib.validate import (
+    InputError,
+    as_series,
+    require_1d,
+    require_finite,
+    require_increasing,
+    require_int,
+    require_non_negative,
+    require_not_empty,
+    require_numeric_table,
+    require_positive,
+    require_present,
+    require_same_ids,
+    require_table,
+    require_unique,
+    require_within,
+)
 
 __all__ = [
     "AGE_EDGES",
@@ -71,48 +87,37 @@ CHANNEL_APPROACHES: dict[str, str] = {
     "store": "in-store events, membership days and shopping guides",
     "web": "search advertising, content and e-mail newsletters",
 }
-_MAX_ROWS_SHOWN = 5
+#: k-means squares distances: beyond this magnitude they overflow to inf (scale the features).
+MAX_FEATURE_MAGNITUDE = 1e150
 
 
 # --------------------------------------------------------------------------------------------
-# Checks
+# Inputs (every check is a shared guard of cvmlib.validate)
 # --------------------------------------------------------------------------------------------
-def _rows(frame: pd.DataFrame | pd.Series, mask: Any) -> str:
-    shown = frame[np.asarray(mask)].head(_MAX_ROWS_SHOWN)
-    return "\n" + shown.to_string()
-
-
-def _check_features(features: Any, name: str = "features") -> pd.DataFrame:
-    """A numeric, non-empty DataFrame without NaN or infinite values (else InputError)."""
+def _features(features: Any, name: str = "features") -> pd.DataFrame:
+    """A non-empty numeric table of finite features small enough for squared distances."""
     if not isinstance(features, pd.DataFrame):
-        raise InputError(f"{name} must be a pandas DataFrame (one row per customer); got {type(features).__name__}.")
-    if features.empty or features.shape[1] == 0:
-        raise InputError(f"{name} is empty: it needs at least one customer (row) and one feature (column).")
+        raise InputError(f"{name} must be a pandas DataFrame (one row per customer, one column per "
+                         f"feature); got {type(features).__name__}.")
+    require_numeric_table(features, name)
     for column in features.columns:
-        values = features[column]
-        if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
-            raise InputError(
-                f"Column {column!r} of {name} is not numeric (dtype {values.dtype}); k-means needs numbers. "
-                "Encode categories as shares or dummies first."
-            )
-        bad = ~np.isfinite(values.to_numpy(dtype=float, na_value=np.nan))
-        if bad.any():
-            raise InputError(
-                f"Column {column!r} of {name} has {int(bad.sum())} missing or infinite value(s); k-means "
-                f"cannot place them. Fill or drop these customers first. Offending rows:{_rows(features, bad)}"
-            )
+        require_within(features[column], column, -MAX_FEATURE_MAGNITUDE, MAX_FEATURE_MAGNITUDE,
+                       frame=features, columns=[column],
+                       fix="Such values make k-means distances overflow: rescale the features first "
+                           "(scale_features).")
     return features
 
 
-def _check_k(k: Any, n_distinct: int) -> int:
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise InputError(f"k must be a positive whole number of segments; got {k!r}.")
-    if k > n_distinct:
-        raise InputError(
-            f"k={int(k)} segments cannot be formed from {n_distinct} distinct customer profile(s): "
-            "k must not exceed the number of distinct rows of the features."
-        )
-    return int(k)
+def _orders(orders: Any, columns: Iterable[str]) -> pd.DataFrame:
+    """Orders with the named columns filled in and positive amounts."""
+    columns = list(columns)
+    require_table(orders, "orders", columns)
+    for column in columns:
+        require_present(orders[column], column, what=f"a {column}", frame=orders, columns=columns)
+    if "amount" in columns:
+        require_positive(orders["amount"], "amount", frame=orders, columns=columns,
+                         fix="Returns or zero amounts? Clean the orders first (cvmlib.clean.clean_orders).")
+    return orders
 
 
 # --------------------------------------------------------------------------------------------
@@ -145,16 +150,17 @@ def age_bands(age: pd.Series, edges: Sequence[int] = AGE_EDGES) -> pd.Series:
     >>> age_bands(pd.Series([17]))
     Traceback (most recent call last):
     ...
-    cvmlib.validate.InputError: Column 'age' has 1 value(s) outside the bands [18, 120): ...
+    cvmlib.validate.InputError: Column 'age' has 1 value outside [18, 120). ...
     """
-    if not isinstance(age, pd.Series) or not pd.api.types.is_numeric_dtype(age):
-        raise InputError("age must be a numeric pandas Series (years).")
-    outside = age.isna() | (age < edges[0]) | (age >= edges[-1])
-    if outside.any():
-        raise InputError(
-            f"Column 'age' has {int(outside.sum())} value(s) outside the bands [{edges[0]}, {edges[-1]}): "
-            f"missing or out of range.{_rows(age.to_frame('age'), outside)}"
-        )
+    age = require_not_empty(as_series(age, "age"), "age", "customers")
+    bounds = require_increasing(edges, "edges")
+    if len(bounds) < 2:
+        raise InputError(f"edges needs at least two values (one band); got {bounds.tolist()}.")
+    frame = age.rename("age").to_frame()
+    require_finite(age, "age", frame=frame)
+    require_within(age, "age", bounds[0], bounds[-1], inclusive="left", frame=frame,
+                   fix="Outside the age bands: fix those ages or widen the edges.")
+    edges = [int(e) if float(e).is_integer() else e for e in bounds]
     # right=False: a 25-year-old belongs to 25-34, not to 18-24
     return pd.cut(age, bins=list(edges), right=False, labels=_band_labels(edges)).rename("age_band")
 
@@ -163,25 +169,6 @@ def _spend_shares(orders: pd.DataFrame, column: str, customer_col: str = "custom
     spend = orders.pivot_table(index=customer_col, columns=column, values="amount", aggfunc="sum",
                                fill_value=0.0, observed=True)
     return spend.div(spend.sum(axis=1), axis=0)
-
-
-def _check_orders(orders: Any, columns: Iterable[str]) -> pd.DataFrame:
-    if not isinstance(orders, pd.DataFrame):
-        raise InputError(f"orders must be a pandas DataFrame; got {type(orders).__name__}.")
-    if orders.empty:
-        raise InputError("orders is empty: there is nothing to segment.")
-    for column in columns:
-        if column not in orders.columns:
-            raise InputError(f"Column {column!r} is missing from orders (columns: {', '.join(map(str, orders.columns))}).")
-        missing = orders[column].isna()
-        if missing.any():
-            raise InputError(f"Column {column!r} has {int(missing.sum())} missing value(s).{_rows(orders, missing)}")
-    if (orders["amount"] <= 0).any():
-        raise InputError(
-            f"Column 'amount' has non-positive values (returns?); clean the orders first."
-            f"{_rows(orders, orders['amount'] <= 0)}"
-        )
-    return orders
 
 
 def main_category(orders: pd.DataFrame, customer_col: str = "customer_id") -> pd.Series:
@@ -197,7 +184,7 @@ def main_category(orders: pd.DataFrame, customer_col: str = "customer_id") -> pd
     >>> main_category(orders).to_dict()
     {'A': 'Tech'}
     """
-    _check_orders(orders, [customer_col, "category", "amount"])
+    _orders(orders, [customer_col, "category", "amount"])
     shares = _spend_shares(orders, "category", customer_col)
     return shares.idxmax(axis=1).astype(str).rename("main_category")
 
@@ -231,9 +218,12 @@ def demographic_table(customers: pd.DataFrame, orders: pd.DataFrame, edges: Sequ
     >>> table.loc["18-24", "top_categories"], table.loc["45-54", "main_channel"]
     ('Beauty (75%), Home (25%)', 'store')
     """
-    _check_orders(orders, ["customer_id", "category", "channel", "amount"])
-    if not isinstance(customers, pd.DataFrame) or not {"customer_id", "age"} <= set(customers.columns):
-        raise InputError("customers must be a DataFrame with columns 'customer_id' and 'age'.")
+    _orders(orders, ["customer_id", "category", "channel", "amount"])
+    require_table(customers, "customers", ["customer_id", "age"])
+    require_unique(customers["customer_id"], "customer_id", what="customer id", frame=customers)
+    # every buyer needs an age band: a customer missing from `customers` would vanish from the table
+    require_same_ids(orders["customer_id"], customers["customer_id"], "the customer_id of orders",
+                     "customers", subset=True, frame=orders, columns=["customer_id", "amount"])
     band = age_bands(customers.set_index("customer_id")["age"], edges)
     band_of_order = orders["customer_id"].map(band)
     spend = orders.groupby([band_of_order, "category"], observed=True)["amount"].sum().unstack(fill_value=0.0)
@@ -294,7 +284,7 @@ def customer_features(orders: pd.DataFrame, snapshot_date: Any) -> pd.DataFrame:
     [31.0, 2.0, 400.0, 200.0, 0.75, 0.25, 0.5, 0.5]
     """
     rfm = rfm_table(orders, snapshot_date)  # validates the transactions first
-    _check_orders(orders, ["category", "channel"])
+    _orders(orders, ["category", "channel"])
     categories = _spend_shares(orders, "category").add_prefix("cat_")
     channel_orders = orders.pivot_table(index="customer_id", columns="channel", values="order_id",
                                         aggfunc="nunique", fill_value=0, observed=True)
@@ -338,19 +328,14 @@ def scale_features(features: pd.DataFrame, log_columns: Iterable[str] | None = N
     >>> scale_features(pd.DataFrame({"monetary": [-5.0, 10.0]}))
     Traceback (most recent call last):
     ...
-    cvmlib.validate.InputError: Column 'monetary' has 1 negative value(s) and cannot be log-transformed. ...
+    cvmlib.validate.InputError: Column 'monetary' has 1 negative value. A log needs values >= 0: ...
     """
-    features = _check_features(features)
+    features = _features(features)
     columns = [c for c in LOG_COLUMNS if c in features.columns] if log_columns is None else list(log_columns)
+    require_table(features, "features", columns)
     for column in columns:
-        if column not in features.columns:
-            raise InputError(f"log column {column!r} is not a column of features.")
-        negative = features[column] < 0
-        if negative.any():
-            raise InputError(
-                f"Column {column!r} has {int(negative.sum())} negative value(s) and cannot be log-transformed. "
-                f"Returns netted below zero? Offending rows:{_rows(features, negative)}"
-            )
+        require_non_negative(features[column], column, frame=features, columns=[column],
+                             fix="A log needs values >= 0: returns netted below zero?")
     values = features.astype(float)
     values[columns] = np.log1p(values[columns])
     sd = values.std(ddof=0)
@@ -394,9 +379,17 @@ def kmeans_segments(features: pd.DataFrame, k: int, random_state: int = 0, n_ini
     ...
     cvmlib.validate.InputError: k=2 segments cannot be formed from 1 distinct customer profile(s): ...
     """
-    features = _check_features(features)
+    features = _features(features)
+    k = require_int(k, "k", minimum=1)
+    n_init = require_int(n_init, "n_init", minimum=1)
+    random_state = require_int(random_state, "random_state")
     values = features.to_numpy(dtype=float)
-    k = _check_k(k, len(np.unique(values, axis=0)))
+    n_distinct = len(np.unique(values, axis=0))
+    if k > n_distinct:
+        raise InputError(
+            f"k={k} segments cannot be formed from {n_distinct} distinct customer profile(s): "
+            "k must not exceed the number of distinct rows of the features."
+        )
     # One thread: for a few thousand customers OpenMP's start-up and spin-waiting cost more than
     # they save, and on a busy classroom server two threads can be 50x slower than one.
     with threadpool_limits(1):
@@ -429,7 +422,8 @@ def choose_k(
     -------
     pandas.DataFrame
         Index ``k``; columns ``inertia`` (within-cluster sum of squares, always falls as k grows)
-        and ``silhouette`` (-1..1, higher = better separated).
+        and ``silhouette`` (-1..1, higher = better separated; NaN where it is undefined: one
+        cluster, or one customer per cluster).
 
     Examples
     --------
@@ -438,15 +432,21 @@ def choose_k(
     >>> int(table["silhouette"].idxmax())
     3
     """
-    features = _check_features(features)
+    features = _features(features)
+    candidates = [require_int(k, "k", minimum=1) for k in require_not_empty(list(ks), "ks", "candidate k")]
+    if sample_size is not None:
+        sample_size = require_int(sample_size, "sample_size", minimum=2)
     values = features.to_numpy(dtype=float)
     rows = {}
-    for k in ks:
+    for k in candidates:
         labels = kmeans_segments(features, k, random_state=random_state)
-        sample = sample_size if sample_size and sample_size < len(values) else None
-        silhouette = (  # undefined for one cluster or one customer per cluster
-            float(silhouette_score(values, labels, sample_size=sample, random_state=random_state))
-            if 1 < k < len(values) else float("nan")
+        # the same sample for every k, drawn as silhouette_score(sample_size=...) draws it
+        picked = (np.random.RandomState(random_state).permutation(len(values))[:sample_size]
+                  if sample_size and sample_size < len(values) else np.arange(len(values)))
+        sampled = labels.to_numpy()[picked]
+        found = len(np.unique(sampled))
+        silhouette = (  # undefined (NaN, as documented) for one cluster or one customer per cluster
+            float(silhouette_score(values[picked], sampled)) if 1 < found < len(picked) else float("nan")
         )
         rows[int(k)] = {"inertia": labels.attrs["inertia"], "silhouette": silhouette}
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("k")
@@ -484,13 +484,15 @@ def segment_profile(labels: pd.Series, features: pd.DataFrame, customers: pd.Dat
     0                2       0.967742         Home          app
     1                1       0.032258       Beauty          web
     """
-    features = _check_features(features)
-    for column in ("recency", "frequency", "monetary"):
-        if column not in features.columns:
-            raise InputError(f"features needs column {column!r} (use the unscaled output of customer_features).")
-    if not isinstance(labels, pd.Series) or not labels.index.sort_values().equals(features.index.sort_values()):
-        raise InputError("labels must be a Series with the same customers (index) as features.")
+    require_table(features, "features (the unscaled output of customer_features)", ["recency", "frequency", "monetary"])
+    features = _features(features)
+    require_non_negative(features["monetary"], "monetary", frame=features)
+    labels = as_series(labels, "labels")
+    require_unique(labels.index, "the index of labels", what="customer id")
+    require_unique(features.index, "the index of features", what="customer id")
+    require_same_ids(labels.index, features.index, "labels", "features")
     labels = labels.reindex(features.index)
+    require_present(labels, "labels", what="a segment")
     group = features.groupby(labels.to_numpy(), observed=True)
     profile = pd.DataFrame({"customers": group.size()})
     profile["customer_share"] = profile["customers"] / len(features)
@@ -508,6 +510,10 @@ def segment_profile(labels: pd.Series, features: pd.DataFrame, customers: pd.Dat
             if prefix == "cat_":
                 profile["top_category_share"] = mix.max(axis=1)
     if customers is not None:
+        require_table(customers, "customers", ["customer_id", "age", "city_tier"])
+        require_unique(customers["customer_id"], "customer_id", what="customer id", frame=customers)
+        require_same_ids(features.index, customers["customer_id"], "features", "customers", subset=True)
+        require_finite(customers["age"], "age", frame=customers)
         info = customers.set_index("customer_id").reindex(features.index)
         profile["mean_age"] = info["age"].groupby(labels.to_numpy()).mean()
         profile["tier_1_2_share"] = info["city_tier"].astype(int).le(2).groupby(labels.to_numpy()).mean()
@@ -528,6 +534,11 @@ def suggest_segment_names(profile: pd.DataFrame) -> pd.Series:
     >>> suggest_segment_names(p).tolist()
     ['Home, low value', 'Electronics, high value, lapsed']
     """
+    require_table(profile, "profile (from segment_profile)", ["customers", "revenue", "median_recency", "top_category"])
+    require_positive(profile["customers"], "customers", frame=profile)
+    require_non_negative(profile["revenue"], "revenue", frame=profile)
+    require_non_negative(profile["median_recency"], "median_recency", frame=profile)
+    require_present(profile["top_category"], "top_category", what="a category", frame=profile)
     per_customer = profile["revenue"] / profile["customers"]
     average = profile["revenue"].sum() / profile["customers"].sum()
     level = np.where(per_customer >= 1.5 * average, "high value",
@@ -567,7 +578,11 @@ def stability(
     >>> stability(X, 2, seeds=(1, 2), n_bootstrap=2)["ari"].tolist()
     [1.0, 1.0, 1.0, 1.0]
     """
-    features = _check_features(features)
+    features = _features(features)
+    seeds = [require_int(seed, "seeds", minimum=0) for seed in require_1d(seeds, "seeds")]
+    n_bootstrap = require_int(n_bootstrap, "n_bootstrap", minimum=0)
+    if not seeds and n_bootstrap == 0:
+        raise InputError("seeds is empty and n_bootstrap=0: there is no re-fit to compare with.")
     reference = kmeans_segments(features, k, random_state=random_state)
     values = features.to_numpy(dtype=float)
     rows: list[dict[str, Hashable]] = []
@@ -602,7 +617,7 @@ def pca_projection(features: pd.DataFrame) -> pd.DataFrame:
     >>> list(proj.columns), proj.shape
     (['pc1', 'pc2'], (4, 2))
     """
-    features = _check_features(features)
+    features = _features(features)
     if features.shape[0] < 2 or features.shape[1] < 2:
         raise InputError("A 2-D projection needs at least 2 customers and 2 features.")
     pca = PCA(n_components=2, random_state=0)

@@ -33,7 +33,24 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from cvmlib.validate import MAX_ROWS_SHOWN, InputError, validate_transactions
+from cvmlib.validate import (
+    InputError,
+    as_series,
+    require_1d,
+    require_choice,
+    require_finite,
+    require_finite_sum,
+    require_increasing,
+    require_known,
+    require_non_negative,
+    require_not_empty,
+    require_positive,
+    require_present,
+    require_probability,
+    require_same_ids,
+    require_unique,
+    validate_transactions,
+)
 
 __all__ = [
     "RK_QUADRANTS",
@@ -55,6 +72,9 @@ __all__ = [
     "value_matrix",
     "wallet_headroom",
 ]
+
+#: Largest budget :func:`allocate_budget` splits to the cent exactly (cents stay below 2**53).
+MAX_BUDGET = 9e13
 
 #: Cells of the current x potential value matrix, in the order (high, high), (high current, low
 #: potential), (low current, high potential), (low, low).
@@ -90,81 +110,28 @@ RK_STRATEGIES: dict[str, str] = {
 # --------------------------------------------------------------------------------------------
 # Input checks
 # --------------------------------------------------------------------------------------------
-def _offending(series: pd.Series, mask: np.ndarray) -> str:
-    shown = series[mask].head(MAX_ROWS_SHOWN)
-    return "First offending rows:\n" + shown.to_frame().to_string()
-
-
-def _as_series(values: Any, name: str) -> pd.Series:
-    if isinstance(values, pd.DataFrame):
-        raise InputError(
-            f"{name} must be one value per customer (a Series); got a DataFrame with columns "
-            f"{list(values.columns)[:6]}. Select one column, e.g. rfm['monetary']."
-        )
-    if not isinstance(values, pd.Series):
-        try:
-            values = pd.Series(values)
-        except (TypeError, ValueError):
-            raise InputError(f"{name} must be a pandas Series; got {type(values).__name__}.") from None
-        if values.ndim != 1:  # pragma: no cover - pd.Series never builds more dimensions
-            raise InputError(f"{name} must be one-dimensional.")
-    return values
-
-
-def _numbers(values: Any, name: str, *, allow_negative: bool = False) -> pd.Series:
-    """``values`` as a float Series, or an InputError naming ``name`` and the offending rows."""
-    series = _as_series(values, name)
-    if len(series) == 0:
-        raise InputError(f"{name} is empty: there are no customers to analyse.")
-    if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
-        raise InputError(f"{name} must be numeric; got dtype {series.dtype}.")
-    numbers = series.astype("float64")
-    data = numbers.to_numpy()
-    bad = ~np.isfinite(data)
-    if bad.any():
-        raise InputError(
-            f"{name} has {int(bad.sum())} missing or infinite value(s); every customer needs a "
-            f"number (fill or drop them first, and say which). {_offending(series, bad)}"
-        )
-    if not allow_negative:
-        negative = data < 0
-        if negative.any():
-            raise InputError(
-                f"{name} has {int(negative.sum())} negative value(s) (returns above purchases?). "
-                f"Value shares need non-negative values: clip them with .clip(lower=0) or drop "
-                f"those customers, and state the choice. {_offending(series, negative)}"
-            )
-    return numbers
+def _values(values: Any, name: str, *, allow_negative: bool = False) -> pd.Series:
+    """One finite number per customer (non-negative unless ``allow_negative``), as a float Series."""
+    series = require_not_empty(as_series(values, name), name, "customers")
+    if allow_negative:
+        return require_finite(series, name)
+    return require_non_negative(series, name, fix="Value shares need non-negative values: clip them "
+                                "with .clip(lower=0) or drop those customers, and state the choice.")
 
 
 def _shares_input(values: Any, name: str = "values") -> pd.Series:
-    numbers = _numbers(values, name)
-    if numbers.sum() <= 0:
+    numbers = _values(values, name)
+    if require_finite_sum(numbers.to_numpy(), name) <= 0:
         raise InputError(f"{name} are all zero: there is no value to divide into shares.")
     return numbers
 
 
-def _threshold(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) or not np.isfinite(value):
-        raise InputError(f"{name} must be a finite number; got {value!r}.")
-    return float(value)
-
-
 def _aligned(first: pd.Series, second: pd.Series, names: tuple[str, str]) -> pd.Series:
-    """``second`` in the order of ``first``; both must hold the same customers."""
-    if first.index.has_duplicates:
-        raise InputError(f"{names[0]} has duplicated customer ids, e.g. {list(first.index[first.index.duplicated()][:3])}.")
-    if first.index.equals(second.index):
-        return second
-    missing = first.index.difference(second.index)
-    extra = second.index.difference(first.index)
-    if len(missing) or len(extra) or second.index.has_duplicates:
-        raise InputError(
-            f"{names[0]} and {names[1]} must have the same customers (index): {len(missing)} ids "
-            f"of {names[0]} are missing from {names[1]} (e.g. {list(missing[:3])}), {len(extra)} "
-            f"are extra (e.g. {list(extra[:3])})."
-        )
-    return second.reindex(first.index)
+    """``second`` in the order of ``first``; both must hold the same customers, once each."""
+    require_unique(first.index, f"the index of {names[0]}", what="customer id")
+    require_unique(second.index, f"the index of {names[1]}", what="customer id")
+    require_same_ids(first.index, second.index, names[0], names[1])
+    return second if first.index.equals(second.index) else second.reindex(first.index)
 
 
 # --------------------------------------------------------------------------------------------
@@ -225,10 +192,8 @@ def abc_classes(
     ['A', 'A']
     """
     numbers = _shares_input(values)
-    edges = np.asarray(cuts, dtype=np.float64)
-    if edges.ndim != 1 or len(edges) == 0 or not np.all(np.isfinite(edges)) \
-            or edges[0] <= 0 or edges[-1] > 1 or np.any(np.diff(edges) <= 0):
-        raise InputError(f"cuts must be increasing shares in (0, 1], e.g. (0.8, 0.95); got {tuple(cuts)!r}.")
+    edges = require_increasing(require_not_empty(require_1d(cuts, "cuts"), "cuts", "cut points"), "cuts")
+    require_probability(edges, "cuts", inclusive="right")
     names = list(labels) if labels is not None else [chr(ord("A") + k) for k in range(len(edges) + 1)]
     if len(names) != len(edges) + 1 or len(set(names)) != len(names):
         raise InputError(f"labels must be {len(edges) + 1} distinct names for {len(edges)} cuts; got {names!r}.")
@@ -289,7 +254,8 @@ def gini(values: pd.Series) -> float:
     data = np.sort(_shares_input(values).to_numpy())
     n = len(data)
     rank_weights = 2.0 * np.arange(1, n + 1) - n - 1
-    return float(rank_weights @ data / (n * data.sum()))
+    scaled = data / data[-1]  # scale-free (values near 1e308 would overflow); equal values give exactly 1
+    return float(rank_weights @ scaled / (n * scaled.sum()))
 
 
 def pareto_share(values: pd.Series, value_share: float = 0.8) -> float:
@@ -303,8 +269,7 @@ def pareto_share(values: pd.Series, value_share: float = 0.8) -> float:
     >>> pareto_share(pd.Series([50.0, 30.0, 10.0, 6.0, 4.0]))
     0.4
     """
-    if not 0 < value_share <= 1:
-        raise InputError(f"value_share must lie in (0, 1]; got {value_share!r}.")
+    value_share = require_probability(value_share, "value_share", inclusive="right", scalar=True)
     before, total = _share_before(_shares_input(values).to_numpy())
     return float(np.mean(before < value_share * total))
 
@@ -317,8 +282,7 @@ def top_share(values: pd.Series, customer_share: float = 0.2) -> float:
     >>> top_share(pd.Series([50.0, 30.0, 10.0, 6.0, 4.0]), 0.2)
     0.5
     """
-    if not 0 <= customer_share <= 1:
-        raise InputError(f"customer_share must lie in [0, 1]; got {customer_share!r}.")
+    customer_share = require_probability(customer_share, "customer_share", scalar=True)
     curve = lorenz_curve(values)
     return float(1 - np.interp(1 - customer_share, curve["population_share"], curve["value_share"]))
 
@@ -350,13 +314,10 @@ def wallet_headroom(current: pd.Series, peer_groups: pd.Series, quantile: float 
     >>> wallet_headroom(current, peers, quantile=1.0).to_dict()
     {'a': 200.0, 'b': 0.0, 'c': 0.0, 'd': 0.0}
     """
-    numbers = _numbers(current, "current")
-    groups = _aligned(numbers, _as_series(peer_groups, "peer_groups"), ("current", "peer_groups"))
-    missing = groups.isna().to_numpy()
-    if missing.any():
-        raise InputError(f"peer_groups has {int(missing.sum())} customer(s) without a group. {_offending(groups, missing)}")
-    if not 0 < quantile <= 1:
-        raise InputError(f"quantile must lie in (0, 1]; got {quantile!r}.")
+    numbers = _values(current, "current")
+    groups = _aligned(numbers, as_series(peer_groups, "peer_groups"), ("current", "peer_groups"))
+    require_present(groups, "peer_groups", what="a peer group")
+    quantile = require_probability(quantile, "quantile", inclusive="right", scalar=True)
     benchmark = numbers.groupby(groups, observed=True).transform(lambda v: v.quantile(quantile))
     return (benchmark - numbers).clip(lower=0).rename("headroom")
 
@@ -387,15 +348,22 @@ def gross_profit(
     >>> gross_profit(orders, {"x": 0.5, "y": 0.1}, cost_per_order=5).to_dict()
     {'a': 50.0, 'b': 20.0}
     """
+    if not isinstance(margin_rates, Mapping):
+        raise InputError(f"margin_rates must be a dict of category -> margin rate, e.g. "
+                         f"{{'Home': 0.4}}; got {type(margin_rates).__name__}.")
     checked = validate_transactions(orders)
     if category_col not in checked.columns:
         raise InputError(f"Column {category_col!r} (category_col) is missing from orders.")
     categories = checked[category_col].astype("str")
-    unknown = sorted(set(categories) - set(margin_rates))
-    if unknown:
-        raise InputError(f"margin_rates has no rate for categories {unknown}; give one for every category.")
-    rates = categories.map({str(k): float(v) for k, v in margin_rates.items()}).to_numpy(dtype=np.float64)
-    per_order = checked["amount"].to_numpy() * rates - _threshold(cost_per_order, "cost_per_order")
+    rate_of = {str(k): require_probability(v, f"margin_rates[{k!r}]", scalar=True) for k, v in margin_rates.items()}
+    require_known(categories, rate_of, category_col, known_name="margin_rates", frame=checked,
+                  columns=[category_col, "amount"], fix="Give a rate for every category of the orders.")
+    cost = require_non_negative(cost_per_order, "cost_per_order", scalar=True)
+    amounts = checked["amount"].to_numpy()
+    # |profit| of a customer is at most their amounts plus their costs: finite if this total is
+    require_finite_sum(np.append(np.abs(amounts), cost * len(amounts)), "cost_per_order and the amounts")
+    rates = categories.map(rate_of).to_numpy(dtype=np.float64)
+    per_order = amounts * rates - cost
     profit = pd.Series(per_order, index=checked.index).groupby(checked["customer_id"]).sum()
     return profit.rename("gross_profit")
 
@@ -414,8 +382,7 @@ def active_periods(orders: pd.DataFrame, freq: Literal["M", "Q", "Y"] = "Q") -> 
     >>> active_periods(orders, "Q").to_dict()
     {'a': 2, 'b': 1}
     """
-    if freq not in ("M", "Q", "Y"):
-        raise InputError(f"freq must be 'M', 'Q' or 'Y'; got {freq!r}.")
+    require_choice(freq, "freq", ["M", "Q", "Y"])
     checked = validate_transactions(orders)
     periods = checked["order_date"].dt.to_period(freq)
     counts = periods.groupby(checked["customer_id"]).nunique()
@@ -430,10 +397,10 @@ def _two_by_two(
     names: tuple[str, str], cells: Sequence[str], result_name: str,
 ) -> pd.Series:
     """Cell per customer: cells[0] = (x high, y high), [1] = (x high, y low), [2] = (low, high), [3] = (low, low)."""
-    xs = _numbers(x, names[0], allow_negative=True)
-    ys = _aligned(xs, _numbers(y, names[1], allow_negative=True), names)
-    tx = _threshold(x_threshold, f"{names[0]}_threshold")
-    ty = _threshold(y_threshold, f"{names[1]}_threshold")
+    xs = _values(x, names[0], allow_negative=True)
+    ys = _aligned(xs, _values(y, names[1], allow_negative=True), names)
+    tx = require_finite(x_threshold, f"{names[0]}_threshold", scalar=True)
+    ty = require_finite(y_threshold, f"{names[1]}_threshold", scalar=True)
     labels = list(cells)
     if len(labels) != 4 or len(set(labels)) != 4:
         raise InputError(f"cells must be four distinct names; got {labels!r}.")
@@ -525,7 +492,8 @@ def cell_summary(cells: pd.Series, values: pd.Series) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per category (empty ones included), columns ``customers``, ``customer_share``,
-        ``value``, ``value_share``.
+        ``value``, ``value_share`` (0 everywhere when every value is 0). Values that add up to 0
+        otherwise (gains and losses cancelling) have no shares: an :class:`InputError`.
 
     Examples
     --------
@@ -537,18 +505,19 @@ def cell_summary(cells: pd.Series, values: pd.Series) -> pd.DataFrame:
     B             1          0.2
     C             0          0.0
     """
-    labels = _as_series(cells, "cells")
-    numbers = _aligned(labels, _numbers(values, "values", allow_negative=True), ("cells", "values"))
-    missing = labels.isna().to_numpy()
-    if missing.any():
-        raise InputError(f"cells has {int(missing.sum())} customer(s) without a cell. {_offending(labels, missing)}")
+    labels = require_present(require_not_empty(as_series(cells, "cells"), "cells", "customers"), "cells",
+                             what="a cell")
+    numbers = _aligned(labels, _values(values, "values", allow_negative=True), ("cells", "values"))
+    if require_finite_sum(np.abs(numbers.to_numpy()), "values") > 0 and numbers.sum() == 0:
+        raise InputError("values add up to 0 (gains and losses cancel): value shares are undefined. "
+                         "Summarise the positive and negative parts separately.")
     if not isinstance(labels.dtype, pd.CategoricalDtype):
         labels = labels.astype("category")
     grouped = numbers.groupby(labels.rename("cell"), observed=False)
     total = float(numbers.sum())
     summary = pd.DataFrame({"customers": grouped.size().astype(np.int64), "value": grouped.sum()})
     summary.insert(1, "customer_share", summary["customers"] / len(labels))
-    summary["value_share"] = summary["value"] / total if total != 0 else np.nan
+    summary["value_share"] = summary["value"] / total if total != 0 else 0.0  # all values 0: no shares
     summary.index = pd.Index(summary.index.astype(object), name="cell")
     return summary
 
@@ -601,32 +570,32 @@ def allocate_budget(
     >>> allocate_budget(cells, 100, basis="value", values=pd.Series([1.0, 1.0, 1.0, 0.0])).to_dict()
     {'Basic': 66.67, 'Key': 33.33}
     """
-    labels = _as_series(cells, "cells")
-    if len(labels) == 0:
-        raise InputError("cells is empty: there are no customers to serve.")
-    amount = _threshold(budget, "budget")
-    if amount <= 0:
-        raise InputError(f"budget must be positive; got {budget!r}.")
-    if basis not in ("customers", "value"):
-        raise InputError(f"basis must be 'customers' or 'value'; got {basis!r}.")
+    labels = require_not_empty(as_series(cells, "cells"), "cells", "customers to serve")
+    amount = require_positive(budget, "budget", scalar=True)
+    if amount > MAX_BUDGET:
+        raise InputError(f"budget={budget!r} is too large to split to the cent exactly (at most "
+                         f"{MAX_BUDGET:.0e}); use a larger currency unit.")
+    require_choice(basis, "basis", ["customers", "value"])
     if basis == "value":
         if values is None:
             raise InputError("basis='value' needs values= (the value of every customer).")
         base = cell_summary(labels, values)["value"]
     else:
         base = cell_summary(labels, pd.Series(1.0, index=labels.index))["customers"].astype("float64")
+    if weights is not None and not isinstance(weights, Mapping):
+        raise InputError(f"weights must be a dict of cell -> weight; got {type(weights).__name__}.")
     chosen = {cell: 1.0 for cell in base.index} if weights is None else dict(weights)
     used = base.index[base.to_numpy() != 0]
     missing = [cell for cell in used if cell not in chosen]
     if missing:
-        raise InputError(f"weights has no weight for cell(s) {missing}; give one for every cell with customers.")
-    weight = pd.Series([float(chosen.get(cell, 0.0)) for cell in base.index], index=base.index)
-    if (weight < 0).any() or not np.isfinite(weight).all():
-        raise InputError(f"weights must be finite and non-negative; got {chosen!r}.")
+        raise InputError(f"weights has no weight for cell(s) {missing}; give one for every cell with "
+                         f"customers (cells: {list(base.index)}).")
+    weight = pd.Series([require_non_negative(chosen[cell], f"weights[{cell!r}]", scalar=True) if cell in chosen else 0.0
+                        for cell in base.index], index=base.index)
     if basis == "value" and (base < 0).any():
         raise InputError("basis='value' needs non-negative cell values; some cells have a negative total.")
     score = weight * base
-    if score.sum() <= 0:
+    if require_finite_sum(score.to_numpy(), "weights x base") <= 0:
         raise InputError("Every cell has weight x base 0: nothing to allocate by (check weights and values).")
     shares = score / score.sum()
     return pd.Series(_round_to_total(shares.to_numpy() * amount, amount), index=base.index, name="budget")
@@ -657,9 +626,8 @@ def _tier_order(before: pd.Series, after: pd.Series, tiers: Sequence[str] | None
         order = [str(t) for t in before.cat.categories]
     else:
         order = sorted({str(t) for t in before} | {str(t) for t in after})
-    unknown = sorted(({str(t) for t in before} | {str(t) for t in after}) - set(order))
-    if unknown:
-        raise InputError(f"tiers {unknown} are not among the known tiers {order}.")
+    for name, series in (("tiers_before", before), ("tiers_after", after)):
+        require_known(series.astype("str"), order, name, known_name="tiers")
     if {"new", "gone"} & set(order):
         raise InputError("'new' and 'gone' are reserved for customers present in one period only; rename those tiers.")
     return order
@@ -698,20 +666,14 @@ def tier_transitions(
     >>> float(moves.shares.loc["A", "C"])
     0.5
     """
-    before = _as_series(tiers_before, "tiers_before")
-    after = _as_series(tiers_after, "tiers_after")
+    before = as_series(tiers_before, "tiers_before")
+    after = as_series(tiers_after, "tiers_after")
     if len(before) == 0 and len(after) == 0:
         raise InputError("tiers_before and tiers_after are both empty: there are no customers.")
     for name, series in (("tiers_before", before), ("tiers_after", after)):
-        if series.index.has_duplicates:
-            dups = series.index[series.index.duplicated()]
-            raise InputError(f"{name} has duplicated customer ids, e.g. {list(dups[:3])}; one tier per customer.")
-        missing = series.isna().to_numpy()
-        if missing.any():
-            raise InputError(
-                f"{name} has {int(missing.sum())} customer(s) without a tier; leave customers who did not "
-                f"buy in that period out (they count as 'new' / 'gone'). {_offending(series, missing)}"
-            )
+        require_unique(series.index, f"the index of {name}", what="customer id")
+        require_present(series, name, what="a tier (leave customers who did not buy in that period "
+                                             "out: they count as 'new' / 'gone')")
     order = _tier_order(before, after, tiers)
     ids = before.index.union(after.index)
     row = before.astype("str").reindex(ids).fillna("new")

@@ -205,7 +205,7 @@ def test_recovery_outcomes_windows_and_reference_orders(complaints):
 
 def test_recovery_outcomes_unknown_order_is_an_error(complaints):
     orders = load_orders()
-    with pytest.raises(InputError, match="not in orders"):
+    with pytest.raises(InputError, match="1 id of the order_id of tickets is missing from orders"):
         recovery_outcomes(complaints, orders[orders["order_id"] != complaints["order_id"].iloc[0]], end=END)
 
 

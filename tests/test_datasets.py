@@ -16,7 +16,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+
 from cvmlib import datasets
+from cvmlib.validate import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 RETAILER = ROOT / "datasets" / "retailer"
@@ -282,7 +284,8 @@ def test_cdnow_files_match_provenance():
 @pytest.mark.parametrize(("sample", "customers", "transactions"), [(True, 2357, 6919), (False, 23570, 69659)])
 def test_cdnow_counts_are_the_published_ones(sample, customers, transactions):
     cdnow = datasets.load_cdnow(sample=sample)
-    assert cdnow.columns.tolist() == ["customer_id", "order_date", "quantity", "amount"]
+    assert cdnow.columns.tolist() == ["customer_id", "order_date", "quantity", "amount", "line"]
+    assert cdnow["line"].tolist() == list(range(transactions))
     assert cdnow.shape[0] == transactions and cdnow["customer_id"].nunique() == customers
     assert cdnow["order_date"].min() == pd.Timestamp("1997-01-01")
     assert cdnow["order_date"].max() == pd.Timestamp("1998-06-30")
@@ -292,8 +295,37 @@ def test_cdnow_counts_are_the_published_ones(sample, customers, transactions):
 
 def test_cdnow_sample_is_a_subset_of_the_master():
     sample, master = datasets.load_cdnow(sample=True), datasets.load_cdnow(sample=False)
-    merged = sample.merge(master, how="left", indicator=True)
+    columns = ["customer_id", "order_date", "quantity", "amount"]  # not `line`: a position in each file
+    merged = sample[columns].merge(master[columns].drop_duplicates(), how="left", indicator=True)
     assert (merged["_merge"] == "both").all()
+
+
+def test_cdnow_is_accepted_as_loaded_although_it_has_identical_rows():
+    """Identical rows are separate purchases; the line number keeps them apart (no workaround)."""
+    from cvmlib.validate import validate_transactions
+
+    cdnow = datasets.load_cdnow()
+    assert cdnow.drop(columns="line").duplicated().any()  # the file really has identical rows
+    valid = validate_transactions(cdnow, order_col=None, returns="net")
+    assert len(valid) == len(cdnow)
+    with pytest.raises(InputError, match="exact duplicates"):
+        validate_transactions(cdnow.drop(columns="line"), order_col=None, returns="net")
+
+
+@pytest.mark.parametrize("sample", ["False", 0, 1, None, "no"])
+def test_load_cdnow_sample_must_be_a_bool(sample):
+    with pytest.raises(InputError, match=r"sample must be True or False"):
+        datasets.load_cdnow(sample)
+
+
+@pytest.mark.parametrize(("group", "name", "message"), [
+    ("retail", "orders.csv", r"group='retail' is not one of \['retailer', 'cdnow'\]\. Did you mean 'retailer'"),
+    ("retailer", "../../pyproject.toml", "plain name of a data file"),
+    (None, "orders.csv", "group=None"),
+])
+def test_data_path_refuses_unknown_groups_and_paths(group, name, message):
+    with pytest.raises(InputError, match=message):
+        datasets.data_path(group, name)
 
 
 # --- installed from a wheel -------------------------------------------------------------------------
@@ -322,5 +354,5 @@ def test_wheel_ships_the_data(tmp_path, tables):
     assert result.returncode == 0, result.stderr
     shapes = ast.literal_eval(result.stdout)  # the dict of shape tuples printed by the check above
     expected = {f"load_{k}": v.shape for k, v in tables.items() if k != "raw"} | {
-        "load_orders_raw": tables["raw"].shape, "cdnow_sample": (6919, 4), "cdnow_master": (69659, 4)}
+        "load_orders_raw": tables["raw"].shape, "cdnow_sample": (6919, 5), "cdnow_master": (69659, 5)}
     assert shapes == expected

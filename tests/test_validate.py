@@ -426,3 +426,122 @@ def test_conflicting_order_found_after_excluding_returns() -> None:
                        "order_date": pd.to_datetime(["2024-01-01"] * 3), "amount": [1.0, -2.0, 3.0]})
     with pytest.warns(UserWarning, match="dropped 1 row"), pytest.raises(InputError, match="different customers"):
         validate_transactions(tx, returns="exclude")
+
+
+# ----------------------------------------------------------------------------------- shared guards
+
+from cvmlib import validate as v  # noqa: E402
+
+
+@pytest.mark.parametrize("text", [["05/01/2025", "06/02/2025"], ["5.1.2025", "6.2.2025"], ["05-01-2025 10:00", "02-03-2025"]])
+def test_ambiguous_text_dates_are_refused_with_the_fix(text: list[str]) -> None:
+    df = orders(order_date=text * 2)
+    message = raises(df, "Column 'order_date'", "ambiguous", "dayfirst=True", "format='%d/%m/%Y'")
+    assert "First offending rows" in message
+
+
+def test_text_dates_decided_by_the_column_are_read_that_way() -> None:
+    day_first = validate_transactions(orders(order_date=["13/01/2025", "05/01/2025", "20/02/2025", "01/03/2025"]))
+    assert day_first["order_date"].dt.month.tolist() == [1, 1, 2, 3]
+    month_first = validate_transactions(orders(order_date=["01/13/2025", "05/01/2025", "02/20/2025", "03/01/2025"]))
+    assert month_first["order_date"].dt.month.tolist() == [1, 5, 2, 3]
+    raises(orders(order_date=["13/01/2025", "01/13/2025", "03/03/2025", "04/04/2025"]), "mix day/month/year")
+
+
+def test_parse_dates_with_dayfirst_or_format() -> None:
+    s = pd.Series(["05/01/2025", "06/02/2025"])
+    assert v.parse_dates(s, "d", dayfirst=True).dt.month.tolist() == [1, 2]
+    assert v.parse_dates(s, "d", format="%m/%d/%Y").dt.month.tolist() == [5, 6]
+    with pytest.raises(InputError, match="month would be above 12"):
+        v.parse_dates(pd.Series(["05/13/2025"]), "d", dayfirst=True)
+    assert v.parse_dates(pd.Series(["2025-01-05", None]), "d", allow_missing=True).isna().tolist() == [False, True]
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    (None, r"snapshot_date is missing \(None\)"), (20250105, "is a number, not a date"), (True, "is a number"),
+    ("05/01/2025", "ambiguous"), ("", "is empty"), (pd.NaT, r"missing \(NaT\)"), ("soon", "is not a date"),
+])
+def test_as_timestamp_refuses_what_is_not_a_date(value, message) -> None:
+    with pytest.raises(InputError, match=message):
+        v.as_timestamp(value)
+
+
+def test_as_timestamp_reads_dates() -> None:
+    assert v.as_timestamp("2025-01-05") == pd.Timestamp("2025-01-05")
+    assert v.as_timestamp(dt.date(2025, 1, 5)) == pd.Timestamp("2025-01-05")
+    assert v.as_timestamp("05/01/2025", dayfirst=True) == pd.Timestamp("2025-01-05")
+    assert v.as_timestamp("13/01/2025") == pd.Timestamp("2025-01-13")  # unambiguous
+
+
+def test_thousands_separators_get_the_right_fix() -> None:
+    message = raises(orders(amount=["1,234.50", "12.00", "3.00", "4.00"]), "thousands separators",
+                     "str.replace(',', '')")
+    assert "decimal comma" not in message
+    raises(orders(amount=["12,50", "12.00", "3.00", "4.00"]), "decimal commas")
+    raises(orders(amount=["1.234,50", "12.00", "3.00", "4.00"]), "thousands='.', decimal=','")
+
+
+def test_duplicates_keep_allows_exact_duplicates_only() -> None:
+    df = pd.concat([orders(), orders().iloc[[0]]], ignore_index=True)
+    raises(df, "exact duplicates")
+    assert len(validate_transactions(df, duplicates="keep")) == 5
+    conflict = orders(order_id=["O1", "O1", "O3", "O4"])
+    raises(conflict, "different customers or dates", duplicates="keep")
+    raises(orders(), "duplicates='drop' is not one of", duplicates="drop")
+
+
+@pytest.mark.parametrize(("guard", "args", "message"), [
+    (v.require_finite, (pd.Series([1.0, np.inf]), "x"), "1 row with infinite values"),
+    (v.require_finite, (pd.Series([True, False]), "x"), "True/False, not numbers"),
+    (v.require_finite, (np.ones((3, 1)), "x"), r"shape \(3, 1\)"),
+    (v.require_finite, (pd.DataFrame({"a": [1]}), "x"), "got a DataFrame"),
+    (v.require_finite, ([0.5], "rate"), None),
+    (v.require_non_negative, (-1, "cost"), "cost=-1 is negative"),
+    (v.require_positive, (0.0, "budget"), "budget=0.0 is not positive"),
+    (v.require_whole_number, (pd.Series([1, 2.5]), "n"), "1 value that is not a whole number"),
+    (v.require_whole_number, (pd.Series([1, -2]), "n"), None),
+    (v.require_within, (pd.Series([1, 9]), "cost", 1, 5), r"1 value outside \[1, 5\]"),
+    (v.require_probability, (80, "retention"), "write 80 % as 0.8"),
+    (v.require_int, (2.0, "k"), "k must be a whole number"),
+    (v.require_bool, ("False", "sample"), "must be True or False"),
+    (v.require_bool, (0, "sample"), "must be True or False"),
+    (v.require_choice, ("Q ", "freq", ["M", "Q"]), "Did you mean 'Q'"),
+    (v.require_not_empty, ([], "ks"), "ks is empty"),
+    (v.require_present, (pd.Series(["a", "  "]), "customer_id"), "1 missing value"),
+    (v.require_unique, (pd.Index(["a", "a"]), "ids"), "repeated id"),
+    (v.require_known, (pd.Series(["x", "z"]), {"x": 1}, "category"), r"does not know: \['z'\]"),
+    (v.require_same_ids, (pd.Index(["a", "b"]), pd.Index(["a"]), "left", "right"), r"1 id of left is missing from right: \['b'\]"),
+    (v.require_increasing, ([1, 3, 2], "edges"), "strictly increasing"),
+    (v.require_scalar, ([1.0], "t"), "t must be a single value"),
+    (v.require_finite_sum, (np.array([1e308, 1e308]), "values"), "too large to add up"),
+])
+def test_guards_refuse_bad_values_naming_them(guard, args, message) -> None:
+    if message is None:  # these are fine
+        guard(*args)
+        return
+    with pytest.raises(InputError, match=message):
+        guard(*args)
+
+
+def test_scalar_flag_refuses_lists_and_numeric_guards_keep_the_kind() -> None:
+    with pytest.raises(InputError, match="rate must be a single value"):
+        v.require_probability([0.5], "rate", scalar=True)
+    s = pd.Series([1, 2], index=["a", "b"])
+    out = v.require_finite(s, "x")
+    assert isinstance(out, pd.Series) and out.index.tolist() == ["a", "b"] and out.dtype == "float64"
+    assert isinstance(v.require_finite([1, 2], "x"), np.ndarray)
+    assert v.require_finite(3, "x") == 3.0
+
+
+def test_guard_messages_show_the_rows_of_the_table() -> None:
+    table = pd.DataFrame({"cost": [3.0, -1.0], "note": ["ok", "refund"]}, index=["a", "b"])
+    with pytest.raises(InputError) as info:
+        v.require_non_negative(table["cost"], "cost", frame=table, columns=["cost", "note"])
+    message = str(info.value)
+    assert message.startswith("Column 'cost' has 1 negative value.") and "refund" in message and "\nb " in message
+
+
+def test_require_same_ids_subset_allows_extra_ids_on_the_right() -> None:
+    v.require_same_ids(pd.Index(["a"]), pd.Index(["a", "b"]), "left", "right", subset=True)
+    with pytest.raises(InputError, match="1 id of right is not in left"):
+        v.require_same_ids(pd.Index(["a"]), pd.Index(["a", "b"]), "left", "right")

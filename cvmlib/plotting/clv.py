@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -11,7 +11,26 @@ from matplotlib.axes import Axes
 from matplotlib.patches import StepPatch
 
 from cvmlib.plotting._axes import new_axes
-from cvmlib.validate import InputError
+from cvmlib.validate import (
+    as_series,
+    require_bool,
+    require_finite,
+    require_int,
+    require_non_negative,
+    require_numeric_table,
+    require_probability,
+    require_same_ids,
+    require_table,
+    require_whole_number,
+)
+
+
+def _retention(retention: Any) -> pd.DataFrame:
+    """A cohort retention table: non-empty, shares in [0, 1], NaN only for unobserved cells."""
+    require_table(retention, "retention (from cohort_retention)")
+    for col in retention.columns:  # "column 3 of retention": the column labels are ages
+        require_probability(retention[col], f"column {col!r} of retention", allow_missing=True)
+    return retention
 
 __all__ = ["cohort_heatmap", "retention_curves_plot", "clv_cumulative_plot", "update_clv_cumulative_plot",
            "period_transactions_plot", "calibration_holdout_plot", "tracking_plot"]
@@ -45,15 +64,18 @@ def cohort_heatmap(retention: pd.DataFrame, ax: Axes | None = None, *, sizes: pd
     ['2024-01 (n=120)', '2024-02 (n=8)']
     >>> plt.close("all")
     """
-    if not isinstance(retention, pd.DataFrame) or retention.empty:
-        raise InputError("retention must be a non-empty DataFrame (from cohort_retention).")
+    _retention(retention)
+    if sizes is not None:
+        sizes = as_series(sizes, "sizes")
+        require_same_ids(retention.index, sizes.index, "retention", "sizes", subset=True)
+        sizes = require_whole_number(sizes.reindex(retention.index), "sizes", minimum=0)
     ax = new_axes(ax, (8.0, 0.25 * len(retention) + 2.0))
     values = np.ma.masked_invalid(retention.to_numpy(dtype=float) * 100)
     image = ax.imshow(values, aspect="auto", cmap="Blues", vmin=0, vmax=100, interpolation="nearest")
     ax.figure.colorbar(image, ax=ax, label="% of the cohort buying")
     labels = [str(label) for label in retention.index]
     if sizes is not None:
-        labels = [f"{label} (n={int(n):,})" for label, n in zip(labels, sizes.reindex(retention.index))]
+        labels = [f"{label} (n={int(n):,})" for label, n in zip(labels, sizes)]
     ax.set_yticks(range(len(retention)), labels)
     step = max(1, len(retention.columns) // 12)
     ax.set_xticks(range(0, len(retention.columns), step), [str(c) for c in retention.columns[::step]])
@@ -85,8 +107,10 @@ def retention_curves_plot(retention: pd.DataFrame, curve: pd.Series | None = Non
     3
     >>> plt.close("all")
     """
-    if not isinstance(retention, pd.DataFrame) or retention.empty:
-        raise InputError("retention must be a non-empty DataFrame (from cohort_retention).")
+    _retention(retention)
+    every = require_int(every, "every", minimum=1)
+    if curve is not None:
+        curve = require_probability(as_series(curve, "curve"), "curve")
     ax = new_axes(ax, (7.0, 4.5))
     shown = retention.iloc[::max(1, every)]
     colours = plt.get_cmap("viridis")(np.linspace(0, 0.9, len(shown)))
@@ -123,8 +147,11 @@ def clv_cumulative_plot(margin: float, retention: float, discount: float, horizo
     212.41
     >>> plt.close("all")
     """
-    if not (isinstance(horizon, (int, np.integer)) and horizon >= 1):
-        raise InputError(f"horizon={horizon!r} must be a whole number of periods, at least 1.")
+    horizon = require_int(horizon, "horizon", minimum=1)
+    require_finite(margin, "margin", scalar=True)
+    require_probability(retention, "retention", scalar=True)
+    require_finite(discount, "discount", scalar=True)
+    require_bool(legend, "legend")
     ax = new_axes(ax, (7.0, 4.0))
     ax.plot([], [], color="C1", marker="o", markersize=3, label="cumulative CLV")
     # one filled step patch instead of one rectangle per period: redraws stay fast at 120 periods
@@ -186,6 +213,9 @@ def period_transactions_plot(table: pd.DataFrame, ax: Axes | None = None) -> Axe
     4
     >>> plt.close("all")
     """
+    require_numeric_table(table, "table (from period_transactions)", ["actual", "model"])
+    require_non_negative(table["actual"], "actual", frame=table)
+    require_non_negative(table["model"], "model", frame=table)
     ax = new_axes(ax, (7.0, 4.0))
     x = np.arange(len(table))
     ax.bar(x - 0.2, table["actual"], width=0.4, label="actual", color="C0")
@@ -215,6 +245,9 @@ def calibration_holdout_plot(table: pd.DataFrame, ax: Axes | None = None) -> Axe
     2
     >>> plt.close("all")
     """
+    require_table(table, "table (from calibration_holdout)", ["actual", "model"])
+    for col in ("actual", "model"):  # NaN: a group without customers (drawn as a gap)
+        require_non_negative(table[col], col, frame=table, allow_missing=True)
     ax = new_axes(ax, (7.0, 4.0))
     x = np.arange(len(table))
     ax.plot(x, table["actual"], marker="o", label="actual", color="C0")
@@ -246,6 +279,10 @@ def tracking_plot(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     3
     >>> plt.close("all")
     """
+    require_numeric_table(table, "table (from cumulative_tracking)", ["actual", "model"])
+    require_bool(table["holdout"] if "holdout" in table.columns else None, "holdout", frame=table)
+    for col in ("actual", "model"):
+        require_non_negative(table[col], col, frame=table)
     ax = new_axes(ax, (7.5, 4.0))
     ax.plot(table.index, table["actual"], label="actual", color="C0")
     ax.plot(table.index, table["model"], linestyle="--", label="model", color="C1")

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
 from cvmlib.plotting._axes import new_axes
-from cvmlib.validate import InputError
+from cvmlib.validate import (
+    InputError,
+    as_timestamp,
+    require_bool,
+    require_non_negative,
+    require_not_after,
+    require_positive,
+    require_probability,
+    require_table,
+)
 
 __all__ = ["cause_pareto_plot", "ticket_timeline_plot", "recovery_plot"]
 
@@ -35,9 +46,11 @@ def cause_pareto_plot(table: pd.DataFrame, ax: Axes | None = None, *, cut: float
     3
     >>> plt.close("all")
     """
-    missing = {"tickets", "cumulative_share", "vital_few"} - set(table.columns)
-    if missing:
-        raise InputError(f"table needs the columns of cause_pareto(); missing {sorted(missing)}.")
+    require_table(table, "table (from cause_pareto)", ["tickets", "cumulative_share", "vital_few"])
+    require_non_negative(table["tickets"], "tickets", frame=table)
+    require_probability(table["cumulative_share"], "cumulative_share", frame=table)
+    require_bool(table["vital_few"], "vital_few", frame=table)
+    cut = require_probability(cut, "cut", scalar=True)
     ax = new_axes(ax, (7.0, 4.0))
     labels = [str(i) for i in table.index]
     colours = ["C3" if vital else "C7" for vital in table["vital_few"]]
@@ -80,11 +93,28 @@ def ticket_timeline_plot(ticket: pd.Series, targets: dict[str, float], ax: Axes 
     True
     >>> plt.close("all")
     """
-    start = pd.Timestamp(ticket["opened_at"])
-    end_marks = {"first response": ticket["first_response_at"], "resolved": ticket["resolved_at"]}
-    hours = {k: (pd.Timestamp(v) - start) / pd.Timedelta(hours=1) for k, v in end_marks.items() if pd.notna(v)}
+    if not isinstance(ticket, pd.Series) or "opened_at" not in ticket.index:
+        raise InputError("ticket must be one row of a validated ticket table (a Series with opened_at, "
+                         "first_response_at, resolved_at), e.g. validate_tickets(t).iloc[0].")
+    if not isinstance(targets, Mapping):
+        raise InputError(f"targets must be a dict {{'first_response': hours, 'resolution': hours}}; got "
+                         f"{type(targets).__name__}.")
+    missing = [k for k in ("first_response", "resolution") if k not in targets]
+    if missing:
+        raise InputError(f"targets has no {missing}: give {{'first_response': hours, 'resolution': hours}}.")
+    for key in ("first_response", "resolution"):
+        require_positive(targets[key], f"targets[{key!r}]", scalar=True)
+    start = as_timestamp(ticket["opened_at"], "opened_at")
+    end_marks = {"first response": ticket.get("first_response_at"), "resolved": ticket.get("resolved_at")}
+    marks = {k: as_timestamp(v, k) for k, v in end_marks.items() if v is not None and pd.notna(v)}
+    if as_of is not None:
+        export = as_timestamp(as_of, "as_of")
+        stamps = pd.Series([start, *marks.values()], index=["opened_at", *marks])
+        require_not_after(stamps, export, "the ticket's times", "as_of",
+                          fix="An export cannot hold later events: choose the real export time as as_of.")
+    hours = {k: (v - start) / pd.Timedelta(hours=1) for k, v in marks.items()}
     if as_of is not None and "resolved" not in hours:
-        hours["still open at export"] = (pd.Timestamp(as_of) - start) / pd.Timedelta(hours=1)
+        hours["still open at export"] = (export - start) / pd.Timedelta(hours=1)
     ax = new_axes(ax, (7.0, 2.6))
     rows = {"first_response": ("first response", 1), "resolution": ("resolved", 0)}
     for key, (label, y) in rows.items():
@@ -123,6 +153,10 @@ def recovery_plot(summary: pd.DataFrame, ax: Axes | None = None) -> Axes:
     True
     >>> plt.close("all")
     """
+    require_table(summary, "summary (RecoveryOutcomes.summary)", ["rate", "ci_low", "ci_high", "adjusted_rate"])
+    require_probability(summary["rate"], "rate", frame=summary)
+    for col in ("ci_low", "ci_high", "adjusted_rate"):
+        require_probability(summary[col], col, frame=summary, allow_missing=True)
     ax = new_axes(ax, (7.0, 3.6))
     y = np.arange(len(summary))
     rate = summary["rate"].to_numpy(dtype=float) * 100

@@ -12,7 +12,7 @@ from matplotlib.patches import Rectangle
 
 from cvmlib.fourc import FOUR_C_NAMES, FOUR_CS, NPS_GROUPS, nps, nps_groups
 from cvmlib.plotting._axes import new_axes
-from cvmlib.validate import InputError
+from cvmlib.validate import require_table, require_within
 
 __all__ = ["four_c_heatmap", "nps_distribution_plot"]
 
@@ -45,9 +45,10 @@ def four_c_heatmap(audit: pd.DataFrame, ratings: Sequence[str] = FOUR_CS, ax: Ax
     ((2, 2), 2)
     >>> plt.close("all")
     """
-    missing = [c for c in ratings if not isinstance(audit, pd.DataFrame) or c not in audit.columns]
-    if missing:
-        raise InputError(f"audit must be a four_c_audit table with the rating columns; missing: {missing}.")
+    require_table(audit, "audit (from four_c_audit)", list(ratings))
+    for rating in ratings:
+        require_within(audit[rating], rating, 1, 5, frame=audit, columns=[rating],
+                       fix="A mean rating lies on the 1..5 scale: is this a four_c_audit table?")
     means = audit[list(ratings)].astype("float64")
     ax = new_axes(ax, (1.5 * len(ratings) + 2.5, 0.55 * len(means) + 1.6))
     image = ax.imshow(means.to_numpy(), cmap="RdYlGn", vmin=1.0, vmax=5.0, aspect="auto")

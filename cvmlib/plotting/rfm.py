@@ -8,7 +8,16 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from cvmlib.plotting._axes import new_axes
-from cvmlib.validate import InputError
+from cvmlib.validate import (
+    as_series,
+    require_finite,
+    require_int,
+    require_probability,
+    require_same_ids,
+    require_table,
+    require_whole_number,
+    require_within,
+)
 
 __all__ = ["rfm_heatmap", "segment_bars"]
 
@@ -52,21 +61,24 @@ def rfm_heatmap(
     ['1', '2']
     >>> plt.close("all")
     """
-    if not isinstance(scores, pd.DataFrame) or not {"R", "F"} <= set(scores.columns):
-        raise InputError("scores must be a DataFrame with columns 'R' and 'F' (from rfm_scores).")
+    bins = require_int(bins, "bins", minimum=2)
+    require_table(scores, "scores (from rfm_scores)", ["R", "F"])
+    for col in ("R", "F"):
+        require_whole_number(scores[col], col, frame=scores, columns=["R", "F"])
+        require_within(scores[col], col, 1, bins, frame=scores, columns=["R", "F"],
+                       fix="Pass bins= to match rfm_scores.")
     r = scores["R"].to_numpy(dtype=np.int64)
     f = scores["F"].to_numpy(dtype=np.int64)
-    if len(r) and (min(r.min(), f.min()) < 1 or max(r.max(), f.max()) > bins):
-        raise InputError(f"R and F must lie in 1..{bins}; pass bins= to match rfm_scores.")
     cell = (r - 1) * bins + (f - 1)
     counts = np.bincount(cell, minlength=bins * bins).reshape(bins, bins)
     if value is None:
         grid = counts.astype(float)
         label, fmt = "customers", "{:,.0f}"
     else:
-        values = pd.Series(value).reindex(scores.index).to_numpy(dtype=np.float64)
-        if np.isnan(values).any():
-            raise InputError("value must have a number for every customer in scores (same index).")
+        value = as_series(value, "value")
+        # a number for every customer of scores (value may cover more customers)
+        require_same_ids(scores.index, value.index, "scores", "value", subset=True)
+        values = require_finite(value.reindex(scores.index), "value").to_numpy()
         sums = np.bincount(cell, weights=values, minlength=bins * bins).reshape(bins, bins)
         with np.errstate(invalid="ignore", divide="ignore"):
             grid = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
@@ -123,12 +135,9 @@ def segment_bars(summary: pd.DataFrame, ax: Axes | None = None) -> Axes:
     (4, ['Champions', 'Lost'])
     >>> plt.close("all")
     """
-    needed = {"customer_share", "revenue_share"}
-    if not isinstance(summary, pd.DataFrame) or not needed <= set(summary.columns):
-        raise InputError(
-            "summary must be a DataFrame with columns 'customer_share' and 'revenue_share' "
-            "(from segment_summary)."
-        )
+    require_table(summary, "summary (from segment_summary)", ["customer_share", "revenue_share"])
+    for col in ("customer_share", "revenue_share"):
+        require_probability(summary[col], col, frame=summary)
     names = [str(n) for n in summary.index]
     y = np.arange(len(names))
     height = 0.4

@@ -10,7 +10,7 @@ from matplotlib.colors import to_hex
 from matplotlib.lines import Line2D
 
 from cvmlib.plotting._axes import new_axes
-from cvmlib.validate import InputError
+from cvmlib.validate import as_series, require_numeric_table, require_present, require_same_ids, require_unique
 
 __all__ = ["cluster_profile_heatmap", "cluster_projection"]
 
@@ -42,8 +42,10 @@ def cluster_profile_heatmap(features: pd.DataFrame, labels: pd.Series, ax: Axes 
     (2, 2)
     >>> plt.close("all")
     """
-    if not isinstance(features, pd.DataFrame) or not isinstance(labels, pd.Series) or len(labels) != len(features):
-        raise InputError("features must be a DataFrame and labels a Series with one label per row.")
+    require_numeric_table(features, "features")
+    labels = require_present(as_series(labels, "labels"), "labels", what="a cluster")
+    require_unique(labels.index, "the index of labels", what="customer id")
+    require_same_ids(features.index, labels.index, "features", "labels")
     means = features.groupby(labels.reindex(features.index).to_numpy()).mean()
     limit = float(np.nanmax(np.abs(means.to_numpy()))) or 1.0
     ax = new_axes(ax, (0.55 * means.shape[1] + 2.5, 0.5 * means.shape[0] + 1.8))
@@ -83,8 +85,11 @@ def cluster_projection(projection: pd.DataFrame, labels: pd.Series, ax: Axes | N
     (1, ['a', 'b'])
     >>> plt.close("all")
     """
-    if not isinstance(projection, pd.DataFrame) or not {"pc1", "pc2"} <= set(projection.columns):
-        raise InputError("projection must be a DataFrame with columns 'pc1' and 'pc2' (from pca_projection).")
+    require_numeric_table(projection, "projection (from pca_projection)", ["pc1", "pc2"])
+    labels = require_present(as_series(labels, "labels"), "labels", what="a cluster")
+    require_unique(labels.index, "the index of labels", what="customer id")
+    # every customer of the projection needs a label (labels may cover more customers)
+    require_same_ids(projection.index, labels.index, "projection", "labels", subset=True)
     groups = labels.reindex(projection.index)
     names = pd.unique(groups.sort_values())
     codes = pd.Categorical(groups, categories=names).codes

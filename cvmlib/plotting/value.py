@@ -7,7 +7,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from cvmlib.plotting._axes import new_axes
-from cvmlib.validate import InputError
+from cvmlib.validate import require_positive, require_probability
 
 __all__ = ["lorenz_plot", "value_matrix_plot"]
 
@@ -40,6 +40,7 @@ def lorenz_plot(values: pd.Series, ax: Axes | None = None, *, top: float = 0.2) 
     """
     from cvmlib.value import gini, lorenz_curve, top_share  # plotting sits on top of the topic module
 
+    top = require_probability(top, "top", scalar=True)
     curve = lorenz_curve(values)
     ax = new_axes(ax, (5.5, 5.0))
     ax.plot(curve["population_share"] * 100, curve["value_share"] * 100, label=f"Lorenz curve (Gini {gini(values):.2f})")
@@ -81,9 +82,9 @@ def value_matrix_plot(
     """
     from cvmlib.value import value_matrix
 
-    cells = value_matrix(current, potential, current_threshold, potential_threshold)
-    if (current <= 0).any():
-        raise InputError("value_matrix_plot draws current value on a log axis; all current values must be > 0.")
+    cells = value_matrix(current, potential, current_threshold, potential_threshold)  # checks both first
+    require_positive(current, "current", fix="value_matrix_plot draws current value on a log axis.")
+    require_positive(current_threshold, "current_threshold", fix="It is drawn on a log axis.", scalar=True)
     ax = new_axes(ax, (6.5, 5.0))
     for code, name in enumerate(cells.cat.categories):
         chosen = (cells == name).to_numpy()
