@@ -8,6 +8,15 @@ then with each mistaken one, and returns a :class:`Feedback`: "correct", or the 
 mistake it matched, or a generic hint with a description of *how* the answer differs (shape,
 missing customers, how many values differ) -- never the expected values themselves.
 
+The answer is first copied into plain data (:func:`to_plain`): plain numbers and strings, plain
+pandas and numpy objects rebuilt from copies of their values, dicts, lists, tuples and sets of
+those. Nothing else reaches a comparison, so an object with its own ``__eq__`` or a pandas
+subclass can neither pass nor see the expected values.
+
+Help comes in tiers (:func:`evaluate` is told how many failed attempts came before): the first
+failed attempt gets the mistake's hint (or the difference and the exercise's hint), the second adds
+"More help", the third adds that a worked solution can be asked for.
+
 Answers are normalised before comparing, so reasonable variants pass: a Series or a one-column
 DataFrame, ids in the index or in a column, any row or column order, int or float dtypes.
 
@@ -19,34 +28,59 @@ Examples
 ...     prompt="Total spend per customer",
 ...     expected=lambda: pd.Series({"a": 30.0, "b": 5.0}),
 ...     mistakes=(Mistake("mean", "You averaged; the task asks for the total.",
-...                       answer=lambda: pd.Series({"a": 15.0, "b": 5.0})),),
+...                       answer=lambda: pd.Series({"a": 15.0, "b": 5.0}),
+...                       more="Use .sum() on the grouped amounts."),),
 ... )
 >>> evaluate(ex, pd.Series({"b": 5, "a": 30})).status
 'correct'
 >>> evaluate(ex, pd.Series({"a": 15.0, "b": 5.0})).mistake
 'mean'
+>>> print(evaluate(ex, pd.Series({"a": 15.0, "b": 5.0}), failures_before=1).message)
+You averaged; the task asks for the total.
+More help: Use .sum() on the grouped amounts.
 >>> evaluate(ex, ...).status
 'not_answered'
 """
 
 from __future__ import annotations
 
+import datetime as _dt
+import decimal
+import fractions
 import html
-from collections.abc import Callable, Mapping, Sequence
+import math
+import re
+import sys
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import numpy as np
 import pandas as pd
 
 Status = Literal["correct", "hint", "not_answered"]
+Kind = Literal["compute", "interpret"]
 
 #: Relative tolerance for numeric answers: rounding to cents must not fail a correct answer.
 RTOL = 1e-6
+#: Absolute tolerance: float noise around zero, far below any unit an exercise asks for.
+ATOL = 1e-9
+#: From this many failed attempts on, the feedback says a worked solution can be asked for.
+SOLUTION_TIER = 3
 
 
 class NotComparable(Exception):
     """Raised by a comparator when an answer has the wrong kind or shape; the message is a hint."""
+
+
+class NotPlain(TypeError):
+    """Raised by :func:`to_plain` for a value it cannot copy into plain data without running its code."""
+
+
+class Displayable(Protocol):
+    """Something a notebook can show: a worked solution attached to a :class:`Feedback`."""
+
+    def _repr_html_(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -64,10 +98,14 @@ class Mistake:
         Computes the answer a participant with this misconception would give.
     applies : callable, optional
         ``applies(answer) -> bool`` for mistakes recognised by a rule rather than by a computed
-        wrong answer (e.g. "a deep discount chosen for the best customers").
+        wrong answer (e.g. "a deep discount chosen for the best customers"). It receives plain
+        data (see :func:`to_plain`).
     variants : callable, optional
         Computes several answers the same misconception produces (e.g. with either of two
         end-of-period conventions); matching any of them gives the hint.
+    more : str
+        A second, more specific hint for a participant who makes this mistake again; still
+        never the answer and never code to type.
     """
 
     id: str
@@ -75,16 +113,17 @@ class Mistake:
     answer: Callable[[], Any] | None = None
     applies: Callable[[Any], bool] | None = None
     variants: Callable[[], Sequence[Any]] | None = None
+    more: str = ""
 
     def matches(self, given: Any, compare: Callable[[Any, Any], str | None]) -> bool:
-        """True if ``given`` is what this mistake produces."""
+        """True if ``given`` (plain data) is what this mistake produces."""
         if self.variants is not None:
             return any(_same(given, variant, compare) for variant in self.variants())
-        try:
-            if self.applies is not None:
+        if self.applies is not None:
+            try:
                 return bool(self.applies(given))
-        except (NotComparable, KeyError, TypeError, ValueError):
-            return False
+            except Exception:  # a rule written for sensible answers says "not this mistake" for odd ones
+                return False
         return self.answer is not None and _same(given, self.answer(), compare)
 
 
@@ -92,7 +131,7 @@ def _same(given: Any, produced: Any, compare: Callable[[Any, Any], str | None]) 
     """``given`` equals ``produced`` under the exercise's comparison (an incomparable answer is not)."""
     try:
         return compare(given, produced) is None
-    except (NotComparable, KeyError, TypeError, ValueError):
+    except Exception:  # an answer the comparison cannot handle is not this mistake
         return False
 
 
@@ -113,9 +152,19 @@ class Exercise:
     compare : callable, optional
         ``compare(answer, expected)`` returns None when they match, or a short description of the
         difference; raises :class:`NotComparable` when the answer has the wrong kind.
-        Defaults to :func:`compare_values`.
+        Defaults to :func:`compare_values`. It receives plain data.
     hint : str
-        Generic hint when no known mistake matches.
+        First-tier hint when no known mistake matches: what to look at (a concept, a column, a
+        step), never an expression to type, never an expected value.
+    more_hint : str
+        Second-tier hint after a repeated failure: more specific, still not the answer.
+    near_misses : callable, optional
+        Computes plausible wrong answers (a total missing the two smallest customers, a share
+        missing one customer, an off-by-one day); the exercise contract test asserts that none
+        of them is accepted.
+    kind : {"compute", "interpret"}
+        "interpret" for interpretation, decision and skills questions (multiple choice or short
+        answer).
     """
 
     id: str
@@ -124,19 +173,31 @@ class Exercise:
     mistakes: tuple[Mistake, ...] = ()
     compare: Callable[[Any, Any], str | None] = field(default=None)  # type: ignore[assignment]
     hint: str = "Re-read the task and check your definition against the glossary."
+    more_hint: str = ""
+    near_misses: Callable[[], Sequence[Any]] | None = None
+    kind: Kind = "compute"
 
     def comparator(self) -> Callable[[Any, Any], str | None]:
+        """The comparison of this exercise (:func:`compare_values` unless one was given)."""
         return self.compare if self.compare is not None else compare_values
 
 
 @dataclass(frozen=True)
 class Feedback:
-    """The result of checking one answer; displays as a short coloured message in Jupyter."""
+    """The result of checking one answer; displays as a short coloured message in Jupyter.
+
+    ``attempt`` is the number of this answered check of the exercise (1 for the first), ``tier``
+    the level of help given (0 when correct or not answered, else 1 to 3). ``solution`` is the
+    worked solution when the participant asked for it.
+    """
 
     exercise: str
     status: Status
     message: str
     mistake: str | None = None
+    attempt: int = 1
+    tier: int = 0
+    solution: Displayable | None = None
 
     @property
     def correct(self) -> bool:
@@ -144,45 +205,341 @@ class Feedback:
 
     def __str__(self) -> str:
         label = {"correct": "Correct", "hint": "Not yet", "not_answered": "Not answered yet"}[self.status]
-        return f"[{self.exercise}] {label}: {self.message}"
+        text = f"[{self.exercise}] {label}: {self.message}"
+        if self.solution is not None:
+            text += f"\n\n{self.solution}"
+        return text
 
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
         colour = {"correct": "#1b7f3b", "hint": "#a35200", "not_answered": "#555555"}[self.status]
         icon = {"correct": "&#10004;", "hint": "&#9888;", "not_answered": "&#8230;"}[self.status]
-        return (
+        message = html.escape(self.message).replace("\n", "<br>")
+        shown = (
             f'<div class="cvm-feedback cvm-{self.status}" style="border-left:4px solid {colour};'
             f'padding:4px 10px;color:{colour}"><strong>{icon} {html.escape(self.exercise)}</strong>: '
-            f"{html.escape(self.message)}</div>"
+            f"{message}</div>"
         )
+        if self.solution is not None:
+            shown += self.solution._repr_html_()
+        return shown
 
 
 def _unanswered(answer: Any) -> bool:
     """The placeholder is still there: ``...``, ``None``, or a dict with ``...`` values left."""
     if answer is Ellipsis or answer is None:
         return True
-    return isinstance(answer, Mapping) and any(value is Ellipsis for value in answer.values())
+    # type(), not isinstance(): isinstance would read the answer's own __class__ attribute
+    return issubclass(type(answer), dict) and any(value is Ellipsis for value in dict.values(answer))
 
 
-def evaluate(exercise: Exercise, answer: Any) -> Feedback:
-    """Check ``answer`` against ``exercise``; never raises for a bad answer, never shows the solution."""
+def _tiered(exercise: Exercise, first: str, mistake: Mistake | None, tier: int) -> str:
+    """The hint text of one tier: the first hint, then more help, then where the solution is."""
+    lines = [first]
+    if tier >= 2:
+        more = (mistake.more if mistake is not None else "") or exercise.more_hint
+        if more:
+            lines.append(f"More help: {more}")
+    if tier >= SOLUTION_TIER:
+        lines.append(
+            f'Still stuck? solution("{exercise.id}") shows the worked solution '
+            "(your progress records that you looked)."
+        )
+    return "\n".join(lines)
+
+
+def evaluate(exercise: Exercise, answer: Any, *, attempt: int = 1, failures_before: int = 0) -> Feedback:
+    """Check ``answer`` against ``exercise``; never raises for a bad answer, never shows the solution.
+
+    Parameters
+    ----------
+    exercise : Exercise
+        The exercise.
+    answer : object
+        The participant's answer; copied into plain data first (:func:`to_plain`).
+    attempt : int
+        The number of this answered check of the exercise, reported in the feedback.
+    failures_before : int
+        How many earlier checks of this exercise failed; sets the tier of help of a failure.
+
+    Examples
+    --------
+    >>> ex = Exercise("demo.n", "How many?", expected=lambda: 12, hint="Count the rows.",
+    ...               more_hint="Each row is one order.")
+    >>> print(evaluate(ex, 11, failures_before=2).message)
+    Your number is not the expected one. Count the rows.
+    More help: Each row is one order.
+    Still stuck? solution("demo.n") shows the worked solution (your progress records that you looked).
+    >>> evaluate(ex, 11, failures_before=5).tier, evaluate(ex, 12).tier
+    (3, 0)
+    """
     if _unanswered(answer):
-        return Feedback(exercise.id, "not_answered", "replace the ... with your code, run the cell, then check again.")
+        return Feedback(exercise.id, "not_answered", "replace the ... with your code, run the cell, then check again.",
+                        attempt=attempt)
+    tier = min(failures_before + 1, SOLUTION_TIER)
     compare = exercise.comparator()
     expected = exercise.expected()
     try:
-        difference = compare(answer, expected)
+        plain = to_plain(answer)
+    except NotPlain as reason:
+        first = f"Expected {describe_kind(expected)}, {reason}. {exercise.hint}"
+        return Feedback(exercise.id, "hint", _tiered(exercise, first, None, tier), attempt=attempt, tier=tier)
+    if _unanswered(plain):
+        return Feedback(exercise.id, "not_answered", "replace the ... with your code, run the cell, then check again.",
+                        attempt=attempt)
+    try:
+        difference = compare(plain, expected)
     except NotComparable as reason:
-        return Feedback(exercise.id, "hint", str(reason))
-    except Exception as error:  # a participant's odd object must give a hint, not a traceback
-        return Feedback(exercise.id, "hint", f"Your answer could not be compared ({type(error).__name__}). {exercise.hint}")
+        return Feedback(exercise.id, "hint", _tiered(exercise, str(reason), None, tier), attempt=attempt, tier=tier)
+    except Exception as error:  # a participant's odd value must give a hint, not a traceback
+        first = f"Your answer could not be compared ({type(error).__name__}). {exercise.hint}"
+        return Feedback(exercise.id, "hint", _tiered(exercise, first, None, tier), attempt=attempt, tier=tier)
     if difference is None:
-        return Feedback(exercise.id, "correct", "well done.")
+        return Feedback(exercise.id, "correct", "well done.", attempt=attempt)
     for mistake in exercise.mistakes:
-        if mistake.matches(answer, compare):
-            return Feedback(exercise.id, "hint", mistake.hint, mistake=mistake.id)
-    return Feedback(exercise.id, "hint", f"{difference} {exercise.hint}")
+        if mistake.matches(plain, compare):
+            return Feedback(exercise.id, "hint", _tiered(exercise, mistake.hint, mistake, tier), mistake=mistake.id,
+                            attempt=attempt, tier=tier)
+    return Feedback(exercise.id, "hint", _tiered(exercise, f"{difference} {exercise.hint}", None, tier),
+                    attempt=attempt, tier=tier)
+
+
+def describe_kind(expected: Any) -> str:
+    """What kind of answer is asked for, in words (never the value itself).
+
+    >>> describe_kind(pd.Series([1.0], index=pd.Index(["a"], name="customer_id")))
+    'a pandas Series (one value per customer_id)'
+    >>> describe_kind(0.25), describe_kind(frozenset("B"))
+    ('a number', 'option letters as a string, e.g. "B"')
+    """
+    if isinstance(expected, pd.Series):
+        return f"a pandas Series (one value per {expected.index.name or 'row'})"
+    if isinstance(expected, pd.DataFrame):
+        return "a pandas DataFrame"
+    if isinstance(expected, Mapping):
+        return "a dict"
+    if isinstance(expected, frozenset):
+        if all(isinstance(item, str) and len(item) == 1 for item in expected):
+            return 'option letters as a string, e.g. "B"'
+        return "a list of labels"
+    if expected is None:
+        return "plain data (a text, a number, a list or a dict)"
+    if isinstance(expected, (bool, np.bool_)):
+        return "True or False"
+    if isinstance(expected, (int, float, np.number)):
+        return "a number"
+    if isinstance(expected, str):
+        return "a text (a string)"
+    return f"a {type_name(expected)}"
+
+
+# ----------------------------------------------------------------------------------------------
+# Plain data: the only kind of value a comparison or a mistake rule ever sees
+# ----------------------------------------------------------------------------------------------
+
+#: Immutable scalar types with no participant code in them; kept as they are.
+_PLAIN_SCALARS: frozenset[type] = frozenset({
+    type(None), type(Ellipsis), bool, int, float, complex, str, bytes,
+    _dt.datetime, _dt.date, _dt.time, _dt.timedelta, decimal.Decimal, fractions.Fraction,
+    pd.Timestamp, pd.Timedelta, pd.Period, pd.Interval, type(pd.NaT), type(pd.NA),
+})
+#: numpy's own scalar types (np.float64, np.int32, np.datetime64, ...; not np.void or np.object_).
+_NUMPY_SCALARS: frozenset[type] = frozenset(np.dtype(code).type for code in np.typecodes["All"]) - {np.void, np.object_}
+#: Python base types whose subclasses are copied through the base type's own C slot.
+_BASE_COPIES: tuple[tuple[type, Callable[[Any], Any]], ...] = (
+    (int, int.__int__),
+    (float, float.__float__),
+    (complex, complex.__complex__),
+    (str, str.__str__),
+    (bytes, bytes.__bytes__),
+)
+#: How deep nested containers are copied (a dict of lists of tuples is depth 3).
+_MAX_DEPTH = 8
+
+
+def type_name(value: Any) -> str:
+    """The class name of ``value``, read without running any code of the value or its class.
+
+    >>> type_name(3.5), type_name(pd.Series(dtype=float))
+    ('float', 'Series')
+    """
+    name: str = type.__dict__["__name__"].__get__(type(value))
+    return name
+
+
+def _is_pandas_own(cls: type) -> bool:
+    """``cls`` is a class pandas defines (not a look-alike that sets ``__module__`` to a pandas module)."""
+    module = type.__dict__["__module__"].__get__(cls)
+    qualname = type.__dict__["__qualname__"].__get__(cls)
+    if not isinstance(module, str) or not module.startswith("pandas.") and module != "pandas":
+        return False
+    owner = sys.modules.get(module)
+    return owner is not None and "." not in qualname and owner.__dict__.get(qualname) is cls
+
+
+def _plain_scalar(value: Any) -> Any:
+    cls = type(value)
+    if cls in _PLAIN_SCALARS:
+        return value
+    if cls in _NUMPY_SCALARS:
+        return value
+    for base, copy in _BASE_COPIES:
+        if issubclass(cls, base):
+            return copy(value)
+    raise NotPlain(f"got {type_name(value)}")
+
+
+def _plain_label(label: Any) -> Hashable:
+    """A Series name, index name or column label; one that is not plain data becomes None."""
+    try:
+        plain = to_plain(label)
+    except NotPlain:
+        return None
+    return plain if isinstance(plain, Hashable) and not isinstance(plain, (list, dict, set)) else None
+
+
+def _plain_objects(values: np.ndarray, depth: int) -> np.ndarray:
+    flat = np.ndarray.tolist(np.ndarray.ravel(values))
+    # fast path: elements that are all plain scalars already (the usual text column) need no copying
+    if not set(map(type, flat)) <= _PLAIN_SCALARS:
+        flat = [to_plain(item, depth + 1) for item in flat]
+    out = np.empty(len(flat), dtype=object)
+    out[:] = flat
+    return out.reshape(values.shape)
+
+
+def _plain_ndarray(value: np.ndarray, depth: int) -> np.ndarray:
+    if issubclass(type(value), np.ma.MaskedArray):
+        raise NotPlain("got a masked array (fill or drop the masked values first)")
+    base = np.ndarray.view(value, np.ndarray)
+    if base.dtype.kind == "V" and base.dtype.names is not None:
+        raise NotPlain("got a structured array")
+    if base.dtype == object:
+        return _plain_objects(base, depth)
+    return np.ndarray.copy(base)
+
+
+def _plain_array(values: Any, depth: int) -> Any:
+    """The values of a pandas object: a numpy copy, or a copy of pandas' own extension array."""
+    cls = type(values)
+    if issubclass(cls, np.ndarray):
+        return _plain_ndarray(values, depth)
+    if not _is_pandas_own(cls):
+        raise NotPlain(f"got values stored in a {type_name(values)}")
+    if isinstance(values, pd.Categorical):
+        categories = _plain_index(values.categories, depth)
+        return pd.Categorical.from_codes(np.array(values.codes, copy=True), categories=categories,
+                                         ordered=bool(values.ordered))
+    if values.dtype == object or isinstance(values.dtype, pd.StringDtype):
+        objects = _plain_objects(np.asarray(values, dtype=object), depth)
+        return pd.array(objects, dtype=values.dtype)
+    return values.copy()
+
+
+def _plain_index(index: Any, depth: int) -> pd.Index:
+    if not _is_pandas_own(type(index)):
+        raise NotPlain(f"got an index of type {type_name(index)}")
+    if isinstance(index, pd.MultiIndex):
+        levels = [_plain_index(index.get_level_values(i), depth) for i in range(index.nlevels)]
+        return pd.MultiIndex.from_arrays(levels, names=[_plain_label(name) for name in index.names])
+    if isinstance(index, pd.RangeIndex):
+        return pd.RangeIndex(index.start, index.stop, index.step, name=_plain_label(index.name))
+    return pd.Index(_plain_array(index.array, depth), name=_plain_label(index.name), copy=False)
+
+
+def _manager(value: Any) -> Any:
+    manager = object.__getattribute__(value, "_mgr")
+    if not _is_pandas_own(type(manager)):
+        raise NotPlain(f"got a {type_name(value)} with unusual internals")
+    return manager
+
+
+def _plain_series(value: pd.Series, depth: int) -> pd.Series:
+    manager = _manager(value)
+    values = _plain_array(manager.array, depth)
+    index = _plain_index(manager.index, depth)
+    # the type is exactly pd.Series, so reading a property runs pandas' code only
+    name = _plain_label(value.name)
+    series = pd.Series(values, index=index, name=name, copy=False)
+    if series.dtype == object:
+        # object columns of plain numbers (e.g. built from a list of Python ints) compare as numbers
+        series = series.infer_objects()
+    return series
+
+
+def _plain_frame(value: pd.DataFrame, depth: int) -> pd.DataFrame:
+    manager = _manager(value)
+    columns = _plain_index(manager.items, depth)
+    index = _plain_index(manager.axes[1], depth)
+    data = {position: _plain_array(manager.iget_values(position), depth) for position in range(len(columns))}
+    frame = pd.DataFrame(data, index=index, copy=False)
+    frame.columns = columns
+    # object columns of plain numbers (e.g. built from lists of Python ints) compare as numbers
+    return frame.infer_objects() if (frame.dtypes == object).any() else frame
+
+
+def to_plain(value: Any, _depth: int = 0) -> Any:
+    """Copy ``value`` into plain data without running any code of its own.
+
+    Plain data are: Python and numpy scalars (a subclass of ``int``, ``float``, ``str``, ... becomes
+    the base type), dates and pandas scalars, plain pandas Series, DataFrames and Indexes rebuilt
+    from copies of their values, numpy arrays (a subclass becomes a plain array), and dicts, lists,
+    tuples, sets and frozensets of plain data. The values are read through the base types' own
+    methods, so an override in a subclass never runs.
+
+    Raises
+    ------
+    NotPlain
+        For anything else (an object with its own ``__eq__``, a pandas subclass, a generator, ...);
+        the message names its type.
+
+    Examples
+    --------
+    >>> class Sneaky(str):
+    ...     def __eq__(self, other):
+    ...         return True
+    >>> type(to_plain(Sneaky("B"))), to_plain(Sneaky("B")) == "A"
+    (<class 'str'>, False)
+    >>> to_plain({"a": [1, (2.5, "x")]})
+    {'a': [1, (2.5, 'x')]}
+    >>> to_plain(object())
+    Traceback (most recent call last):
+    ...
+    cvmlib.feedback.NotPlain: got object
+    """
+    if _depth > _MAX_DEPTH:
+        raise NotPlain("got data nested too deeply")
+    cls = type(value)
+    if cls is pd.Series:
+        return _plain_series(value, _depth)
+    if cls is pd.DataFrame:
+        return _plain_frame(value, _depth)
+    if issubclass(cls, pd.Index):
+        return _plain_index(value, _depth)
+    if issubclass(cls, (pd.Series, pd.DataFrame)):
+        base = "Series" if issubclass(cls, pd.Series) else "DataFrame"
+        raise NotPlain(f"got a {type_name(value)} (a subclass of {base}); give a plain pandas {base}")
+    if issubclass(cls, np.ndarray):
+        return _plain_ndarray(value, _depth)
+    if issubclass(cls, dict):
+        return {_plain_key(k, _depth): to_plain(v, _depth + 1) for k, v in dict.items(value)}
+    if issubclass(cls, list):
+        return [to_plain(item, _depth + 1) for item in list.__iter__(value)]
+    if issubclass(cls, tuple):
+        return tuple(to_plain(item, _depth + 1) for item in tuple.__iter__(value))
+    if issubclass(cls, frozenset):
+        return frozenset(_plain_key(item, _depth) for item in frozenset.__iter__(value))
+    if issubclass(cls, set):
+        return {_plain_key(item, _depth) for item in set.__iter__(value)}
+    return _plain_scalar(value)
+
+
+def _plain_key(key: Any, depth: int) -> Any:
+    plain = to_plain(key, depth + 1)
+    if isinstance(plain, (list, dict, set, pd.Series, pd.DataFrame, np.ndarray)):
+        raise NotPlain("got an unhashable key")
+    return plain
 
 
 # ----------------------------------------------------------------------------------------------
@@ -212,7 +569,7 @@ def as_series(answer: Any, index_name: str | None = None) -> pd.Series:
         answer = frame.iloc[:, 0]
     if not isinstance(answer, pd.Series):
         raise NotComparable(
-            f"Expected a pandas Series (one value per {index_name or 'row'}), got {type(answer).__name__}."
+            f"Expected a pandas Series (one value per {index_name or 'row'}), got {type_name(answer)}."
         )
     return answer.sort_index()
 
@@ -229,16 +586,25 @@ def _numeric(values: pd.Series, what: str) -> np.ndarray:
     return values.to_numpy(dtype=float, na_value=np.nan)
 
 
-def compare_series(answer: Any, expected: pd.Series, rtol: float = RTOL) -> str | None:
+def compare_series(answer: Any, expected: pd.Series, rtol: float = RTOL, atol: float = ATOL) -> str | None:
     """Compare per-entity values; return None if equal, else how they differ (no expected values).
+
+    Values match when ``|answer - expected| <= atol + rtol * |expected|``.
 
     >>> e = pd.Series([1.0, 2.0], index=pd.Index(["a", "b"], name="customer_id"))
     >>> compare_series(pd.Series([1, 2], index=["a", "b"]), e) is None
     True
     >>> compare_series(pd.Series([1, 3], index=["a", "b"]), e)
     '1 of 2 values differ from the expected ones.'
+    >>> compare_series(pd.Series([1, 2, 2], index=["a", "b", "b"]), e)
+    "Your answer has 1 repeated id (e.g. ['b']); give one value per customer_id."
     """
     got = as_series(answer, expected.index.name)
+    repeated = got.index[got.index.duplicated()].unique()
+    if len(repeated):
+        noun = "id" if len(repeated) == 1 else "ids"
+        return (f"Your answer has {len(repeated)} repeated {noun} (e.g. {list(repeated[:3])}); "
+                f"give one value per {expected.index.name or 'row'}.")
     missing = expected.index.difference(got.index)
     extra = got.index.difference(expected.index)
     if len(missing) or len(extra):
@@ -251,7 +617,8 @@ def compare_series(answer: Any, expected: pd.Series, rtol: float = RTOL) -> str 
     got = got.reindex(expected.index)
     if pd.api.types.is_numeric_dtype(expected) and not pd.api.types.is_bool_dtype(expected):
         a, b = _numeric(got, "values"), expected.to_numpy(dtype=float)
-        same = np.isclose(a, b, rtol=rtol, atol=1e-9) | (np.isnan(a) & np.isnan(b))
+        with np.errstate(invalid="ignore", over="ignore"):
+            same = np.isclose(a, b, rtol=rtol, atol=atol) | (np.isnan(a) & np.isnan(b))
     else:
         same = (got.astype(str).str.strip().str.casefold() == expected.astype(str).str.strip().str.casefold()).to_numpy()
     wrong = int((~same).sum())
@@ -260,19 +627,36 @@ def compare_series(answer: Any, expected: pd.Series, rtol: float = RTOL) -> str 
     return None
 
 
-def compare_scalar(answer: Any, expected: float, rtol: float = 1e-4) -> str | None:
-    """Compare one number.
+def compare_scalar(answer: Any, expected: float, rtol: float = 1e-4, atol: float = ATOL) -> str | None:
+    """Compare one number: equal when ``|answer - expected| <= atol + rtol * |expected|``.
+
+    Set the precision the exercise asks for, e.g. whole units with
+    ``functools.partial(compare_scalar, rtol=0, atol=0.5)``.
 
     >>> compare_scalar(0.5, 0.5) is None
     True
     >>> compare_scalar("0.5", 0.5)
     'Expected a number, got str.'
+    >>> compare_scalar(float("nan"), 0.5)
+    'Your answer is NaN (not a number): look for missing values or a division by zero.'
+    >>> compare_scalar(41.4, 42, rtol=0, atol=0.5)
+    'Your number is not the expected one.'
     """
-    if isinstance(answer, (pd.Series, pd.DataFrame)) and answer.size == 1:
-        answer = answer.to_numpy().ravel()[0]
+    if isinstance(answer, (pd.Series, pd.DataFrame, np.ndarray)) and answer.size == 1:
+        answer = np.asarray(answer).ravel()[0]
     if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, (int, float, np.number)):
-        return f"Expected a number, got {type(answer).__name__}."
-    if np.isclose(float(answer), float(expected), rtol=rtol, atol=1e-9):
+        return f"Expected a number, got {type_name(answer)}."
+    if isinstance(answer, (complex, np.complexfloating)):
+        return f"Expected a real number, got {type_name(answer)}."
+    try:
+        value = float(answer)
+    except OverflowError:
+        return "Your number is far too large to be the answer."
+    if math.isnan(value):
+        return "Your answer is NaN (not a number): look for missing values or a division by zero."
+    if math.isinf(value):
+        return "Your answer is infinite: look for a division by zero."
+    if abs(value - float(expected)) <= atol + rtol * abs(float(expected)):
         return None
     return "Your number is not the expected one."
 
@@ -289,7 +673,7 @@ def compare_mapping(answer: Any, expected: Mapping[str, frozenset[str]]) -> str 
     'Not the best choice for: Champions.'
     """
     if not isinstance(answer, Mapping):
-        raise NotComparable(f"Expected a dict (key -> choice), got {type(answer).__name__}.")
+        raise NotComparable(f"Expected a dict (key -> choice), got {type_name(answer)}.")
     missing = [key for key in expected if key not in answer]
     if missing:
         raise NotComparable(f"Your dict has no entry for: {', '.join(missing)}.")
@@ -305,13 +689,89 @@ def chosen_option(answer: Any, key: str) -> str:
     >>> chosen_option({"Champions": " e"}, "Champions"), chosen_option({}, "Lost"), chosen_option(3, "x")
     ('E', '', '')
     """
-    return str(answer.get(key, "")).strip().upper() if isinstance(answer, Mapping) else ""
+    if not isinstance(answer, Mapping) or key not in answer:
+        return ""
+    value = answer[key]
+    return "" if value is None else _letter_text(str(value))
+
+
+def _letter_text(text: str) -> str:
+    """ " (b) " -> "B": the letter of an option, with the brackets and dots people type removed."""
+    return text.strip().strip("().:").strip().upper()
+
+
+_SEPARATORS = re.compile(r"[,;/\s]+|\band\b", flags=re.IGNORECASE)
+
+
+def compare_choice(answer: Any, expected: frozenset[str]) -> str | None:
+    """Compare one option letter (e.g. ``"B"``) with the set of acceptable letters.
+
+    >>> compare_choice(" b ", frozenset("B")) is None
+    True
+    >>> compare_choice("C", frozenset("B"))
+    'Not the best choice yet.'
+    >>> compare_choice(2, frozenset("B"))
+    Traceback (most recent call last):
+    ...
+    cvmlib.feedback.NotComparable: Expected one option letter as a string, e.g. "A", got int.
+    """
+    if not isinstance(answer, str):
+        raise NotComparable(f'Expected one option letter as a string, e.g. "A", got {type_name(answer)}.')
+    letter = _letter_text(answer)
+    if not letter:
+        raise NotComparable('Your answer is empty: give one option letter, e.g. "A".')
+    if len(letter) != 1 or not letter.isalpha():
+        raise NotComparable('Give exactly one option letter, e.g. "A" (this question has one best answer).')
+    return None if letter in {choice.upper() for choice in expected} else "Not the best choice yet."
+
+
+def _letters(answer: Any) -> set[str]:
+    if isinstance(answer, str):
+        parts = [part for part in _SEPARATORS.split(answer) if part]
+    elif isinstance(answer, (set, frozenset, list, tuple)):
+        parts = list(answer)
+        if not all(isinstance(part, str) for part in parts):
+            raise NotComparable('Give the option letters as strings, e.g. {"A", "C"} or "A, C".')
+    else:
+        raise NotComparable(f'Expected the option letters as a set or a string such as "A, C", got {type_name(answer)}.')
+    letters = {_letter_text(part) for part in parts} - {""}
+    if any(len(letter) != 1 or not letter.isalpha() for letter in letters):
+        raise NotComparable('Give single option letters separated by commas, e.g. "A, C".')
+    return letters
+
+
+def compare_choice_set(answer: Any, expected: frozenset[str]) -> str | None:
+    """Compare a "select all that apply" answer: exactly the set of letters that apply.
+
+    The answer may be a set, list or tuple of letters, or a string such as ``"A, C"``.
+
+    >>> compare_choice_set("a, c", frozenset("AC")) is None
+    True
+    >>> compare_choice_set(["A"], frozenset("AC"))
+    'Not the right selection yet: at least one option that applies is missing.'
+    >>> compare_choice_set({"A", "B", "C"}, frozenset("AC"))
+    'Not the right selection yet: at least one option you chose does not apply.'
+    """
+    letters = _letters(answer)
+    if not letters:
+        raise NotComparable('You selected nothing: give the letters of all options that apply, e.g. "A, C".')
+    want = {choice.upper() for choice in expected}
+    if letters == want:
+        return None
+    problems = []
+    if letters - want:
+        problems.append("at least one option you chose does not apply")
+    if want - letters:
+        problems.append("at least one option that applies is missing")
+    return "Not the right selection yet: " + "; ".join(problems) + "."
 
 
 def compare_values(answer: Any, expected: Any) -> str | None:
-    """Dispatch on the kind of the expected answer (Series, number or mapping of choices)."""
+    """Dispatch on the kind of the expected answer (Series, mapping of choices, option letters or number)."""
     if isinstance(expected, pd.Series):
         return compare_series(answer, expected)
     if isinstance(expected, Mapping):
         return compare_mapping(answer, expected)
+    if isinstance(expected, frozenset):
+        return compare_choice(answer, expected)
     return compare_scalar(answer, expected)

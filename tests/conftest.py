@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
+import itertools
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import matplotlib
@@ -12,10 +17,30 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from cvmlib.progress import reset_session
+
 matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+# Checks run by the tests record progress (cvmlib.progress) in a temporary folder, never in .cvm/
+# of the repo or of notebooks/. Set at import, before any kernel starts: the kernels of nbval and
+# of execute_notebook inherit the environment of this process.
+PROGRESS_ROOT = Path(tempfile.mkdtemp(prefix="cvm-test-progress-"))
+os.environ["CVM_PROGRESS_DIR"] = str(PROGRESS_ROOT / "session")
+os.environ.pop("CVM_PROGRESS", None)
+atexit.register(shutil.rmtree, PROGRESS_ROOT, ignore_errors=True)
+_progress_folders = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def progress_dir(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Each test gets an empty progress log of its own, so attempt counts (and tiers) never leak between tests."""
+    folder = PROGRESS_ROOT / f"test-{next(_progress_folders)}"
+    monkeypatch.setenv("CVM_PROGRESS_DIR", str(folder))
+    yield folder
+    reset_session()  # counts kept in memory (log off or unwritable) must not reach the next test
 
 
 def execute_notebook(nb: nbformat.NotebookNode, cwd: Path, allow_errors: bool = False) -> nbformat.NotebookNode:
@@ -48,6 +73,22 @@ def output_text(cell: nbformat.NotebookNode) -> str:
 
 
 @pytest.fixture(scope="session")
+def installed_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site folder with cvmlib installed from a freshly built wheel (built once per session).
+
+    Run code against it with ``PYTHONPATH=<site>`` and a working directory outside the repo.
+    """
+    root = tmp_path_factory.mktemp("wheel")
+    dist, site = root / "dist", root / "site"
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist)], cwd=ROOT,
+                   check=True, capture_output=True)
+    wheel = next(dist.glob("cvmlib-*.whl"))
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site), str(wheel)],
+                   check=True, capture_output=True)
+    return site
+
+
+@pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT
 
@@ -58,7 +99,9 @@ def built_book() -> Path:
     subprocess.run([sys.executable, "tools/vendor_assets.py", "--dest", "_build/vendor"], cwd=ROOT, check=True)
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     result = subprocess.run(
-        [str(jupyter_book), "build", ".", "--builder", "html", "--warningiserror", "--nitpick", "--keep-going"],
+        # --all: every page re-read and every notebook executed again, so a rerun never keeps stale outputs
+        [str(jupyter_book), "build", ".", "--builder", "html", "--all", "--warningiserror", "--nitpick",
+         "--keep-going"],
         cwd=ROOT, capture_output=True, text=True,
     )
     assert result.returncode == 0, f"book build failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
