@@ -5,13 +5,20 @@ Two kinds live side by side, and the docstrings say which is which:
 
 * **Definitions** (exact): :func:`johari_panes` places traits into the four panes of the Johari
   window (Luft and Ingham 1955) from a person's own selection and their colleagues' selections.
-* **Heuristics** (rule-based, fallible): :func:`classify_question`, :func:`evaluative_words`,
-  :func:`nvc_issues` and :func:`plan_gaps` look for words and patterns. They catch the usual
-  mistakes ("always", "never", labels such as "lazy", a message without a request, a plan
-  without a date) but they do not understand language: a sentence can pass them and still be
-  an evaluation, and a good sentence can trip them. The workbook says so every time it uses
-  them; the authoritative labels of the exercise items are the hand-labelled banks
-  (:data:`QUESTION_BANK`, :data:`NVC_STATEMENTS`).
+* **Heuristics** (rule-based, fallible): :func:`classify_question`, :func:`question_issues`,
+  :func:`evaluative_words`, :func:`is_observation`, :func:`nvc_issues` and :func:`plan_gaps`
+  look for words and patterns. Every free-text check starts with :func:`text_issues`, which
+  rejects what no good answer contains: placeholders left in (:func:`placeholders`: "tbc",
+  "???", "xxx", a lone "..."), a list of the check's own keywords instead of sentences
+  (:func:`is_keyword_soup`), threats (:func:`threats`: "or else", "we will sue you"), sarcasm
+  (:func:`sarcasm_cues`: "Thanks SO much, genius") and vague times (:func:`vague_times`: "soon",
+  "asap", "Monday-ish"), each with a hint that names what it found. Then each check looks for
+  its usual mistakes ("always", "never", labels such as "lazy", a message without a request, a
+  plan without a date). They read English words, not meaning: a sentence can pass them and
+  still be an evaluation, irony without a listed cue passes, and a good sentence can trip them
+  (the tests hold a table of realistic good and bad answers they are held to). The workbook says
+  so every time it uses them; the authoritative labels of the exercise items are the
+  hand-labelled banks (:data:`QUESTION_BANK`, :data:`NVC_STATEMENTS`).
 
 Course-specific frameworks without a standard published definition (4C沟通法, 五化原则,
 4P汇报法) are defined in :data:`FOUR_C_COMMUNICATION`, :data:`FIVE_RULES` and
@@ -31,21 +38,33 @@ from typing import Any
 from cvmlib.validate import InputError
 
 __all__ = [
+    "FEELING_WORDS",
     "FIVE_RULES",
     "FIVE_W_TWO_H",
     "FOUR_C_COMMUNICATION",
+    "FRAMEWORK_WORDS",
     "JOHARI_PANES",
     "NVC_STATEMENTS",
     "QUESTION_BANK",
     "QUESTION_TYPES",
     "REPORT_4P",
+    "STOPWORDS",
     "classify_question",
+    "content_words",
     "evaluative_words",
+    "is_keyword_soup",
     "is_observation",
+    "is_placeholder",
     "johari_panes",
     "missing_fields",
     "nvc_issues",
+    "placeholders",
     "plan_gaps",
+    "question_issues",
+    "sarcasm_cues",
+    "text_issues",
+    "threats",
+    "vague_times",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -157,6 +176,317 @@ def johari_panes(
 
 
 # --------------------------------------------------------------------------------------------
+# What every free-text check looks for first (heuristics)
+# --------------------------------------------------------------------------------------------
+# Each finder returns the offending phrases as written (in order, without repeats), so a hint can
+# quote them; :func:`text_issues` turns them into one hint per kind of problem.
+
+#: A whole answer that is only a stand-in for the real content.
+_EMPTY = {"", "...", "…", "?", "-", "--", "—", "tbd", "tba", "tbc", "n/a", "na", "none", "unknown",
+          "todo", "fixme", "xxx", "x", "待定", "待确认", "未定"}
+# Stand-ins inside a text. "x" alone is left out ("120 x 198 CNY" multiplies); "na" too (a name).
+_PLACEHOLDER = re.compile(
+    r"(?<![\w/])(tbc|tbd|tba|todo|fixme|xx+|n/a|lorem ipsum|asdf\w*|qwerty|blah(?: blah)*|placeholder|"
+    r"insert \w+(?: \w+)? here|(?:your|my) (?:text|answer|message|request|need|feeling|observation) here)(?![\w/])"
+    r"|\?{3,}|(?:(?<=\s)|^)\?\?(?=\s|$)"
+    r"|(?:(?<=\s)|^)(?:\.{3,}|…)(?=\s|$|[,;:)\]])|[(\[]\s*(?:\.{3,}|…)\s*[)\]]"
+    r"|\[[^\]\d]{0,30}\]|<[^>\d]{0,30}>|\{[^}\d]{0,30}\}"
+    r"|待定|待确认|未定",
+    re.IGNORECASE,
+)
+# Future times that nobody can plan with. "as soon as <event>" is a trigger, not vague.
+_VAGUE_TIME = re.compile(
+    r"\b(a\.?s\.?a\.?p\b\.?|as soon as (?:possible|you can|we can|i can|you are able|practical|convenient)"
+    r"|soon(?:er|ish)?(?!\s+as\b)|some ?time(?: (?:next|this|later this) (?:week|month))?"
+    r"|(?:\d{1,2}(?::\d\d)?|noon|midday|morning|afternoon|evening|tonight|today|tomorrow|weekend|week|month|"
+    r"lunch(?:time)?|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri)[- ]?ish"
+    r"|at some point|in due course|shortly|eventually|whenever(?: (?:you|we|i) can)?|one of these days"
+    r"|in the (?:near|coming) (?:future|days|weeks)|in a (?:few|couple of) (?:days|weeks)|in a while|before long"
+    r"|any (?:day|time) now|when (?:you|we|i) (?:can|get a chance|have (?:a moment|time))"
+    r"|at your (?:earliest )?convenience|when(?:ever)? possible|down the line)\b",
+    re.IGNORECASE,
+)
+# "later" is vague on its own, not in "no later than" or "two days later" (a measured gap).
+_LATER = re.compile(r"(?<!\bno )(?<!\bnot )(?<!days )(?<!day )(?<!weeks )(?<!week )(?<!hours )(?<!hour )"
+                    r"(?<!minutes )(?<!minute )(?<!months )(?<!month )(?<!years )(?<!year )"
+                    r"\blater(?: on)?\b(?! than)(?! today)(?! this (?:morning|afternoon|evening))", re.IGNORECASE)
+_NEXT_PERIOD = re.compile(r"\b(?:early |late )?next (?:week|month)\b", re.IGNORECASE)
+_DAY_OR_DATE = re.compile(r"\d|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|"
+                          r"tonight|end of|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.IGNORECASE)
+# What a threat promises to do to the reader if they do not comply.
+_PUNISH = (r"(?:escalate|report|complain|cancel|sue|fire|make sure|take (?:this|it) (?:further|higher|to)|"
+           r"tell (?:your|the) (?:boss|manager|director|supervisor)|go (?:to|over) (?:your|the) "
+           r"(?:boss|manager|director|head)|post (?:it|this|a)|leave a (?:bad |negative )?review)\w*")
+_THREAT = re.compile(
+    r"\b(or else|(?:or|otherwise),? (?:(?:shall|should|will|do) )?(?:i|we)(?:'ll| will| shall| am going to| are going to)? ?"
+    + _PUNISH +
+    r"|if (?:you|your team|they) (?:don't|do not|can't|cannot|won't|will not|fail to)\b[^.?!]{0,80}?\b"
+    r"(?:i|we)(?:'ll| will| shall| am going to| are going to)? ?" + _PUNISH +
+    r"|(?:we|i)(?:'ll| will| shall| are going to| am going to)? sue\b|\bsue (?:you|your \w+)|lawyers?|legal action"
+    r"|see you in court|you(?:'ll| will)(?: really)? (?:regret|be sorry|pay for)\w*"
+    r"|(?:last|final) warning|(?:face the|there will be) consequences|don't make me|you(?:'ve| have) been warned"
+    r"|watch yourself|(?:you(?:'ll| will) be|get(?:ting)?|have you) (?:fired|sacked))\b",
+    re.IGNORECASE,
+)
+_SARCASM_PHRASE = re.compile(
+    r"\b(genius|einstein|sherlock|smarty[- ]?pants|wise guy|hotshot|rocket scientist"
+    r"|thanks for nothing|oh,? (?:great|wonderful|perfect|brilliant|lovely|fantastic|joy)|yeah,? right"
+    r"|what a (?:surprise|shock|shocker)|surprise,? surprise|big surprise|how (?:nice|kind|lovely|thoughtful|"
+    r"generous|professional) of (?:you|them|your \w+)|must be nice|slow clap|as if(?=[.!?]|$)"
+    r"|i(?:'m| am) sure (?:you|your team|they)(?:'re| are)? (?:very |so |really )?busy)\b"
+    r"|,\s*(?:champ|buddy|pal|sweetie|honey|darling|sunshine)\b|(?<!\w)/s\b|🙄|🙃|😒",
+    re.IGNORECASE,
+)
+# Praise words that read as irony next to bad news in the same sentence.
+_PRAISE = re.compile(r"\b(amazing|wonderful|fantastic|brilliant|excellent|superb|stellar|outstanding|terrific|"
+                     r"marvell?ous|impressive|incredible|great (?:job|work|service)|nice (?:job|work|one)|"
+                     r"good job|well done|bravo|congratulations|keep (?:it|up the good work) up|keep it up)\b",
+                     re.IGNORECASE)
+_BAD_NEWS = re.compile(r"\b(late|delay(?:ed|s)?|again|wrong|broken|lost|missing|damaged|never|ignored|waiting|"
+                       r"still|failed|complaints?|another)\b", re.IGNORECASE)
+# Emphasis in capitals that turns politeness into irony or shouting.
+_CAPS_EMPHASIS = re.compile(r"\b(SO|SUCH|VERY|REALLY|TOTALLY|AMAZING|GREAT|WONDERFUL|FANTASTIC|BRILLIANT|"
+                            r"PERFECT|THANKS|THANK YOU|LOVE|LOVELY|NICE|AWESOME|CLEARLY|OBVIOUSLY|SURELY)\b")
+_SCARE_QUOTES = re.compile(r"[\"“'‘]\s*(express|fast|quick|next-day|premium|priority|customer service|service|"
+                           r"support|help|helpful|guaranteed|24/7)\s*[\"”'’]", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?;\n]+")
+_TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
+#: Words that carry no content of their own (articles, pronouns, auxiliaries, prepositions).
+STOPWORDS: frozenset[str] = frozenset(
+    "a an the and or but so of to in on at by for from with about into as is are was were be been am do does "
+    "did have has had i me my we us our you your he she it its they them their this that these those there "
+    "here not no yes if then than also just very too all any some one's i'm i'd i'll we'll you'll it's "
+    "that's can could would will shall should may might must please let".split()
+)
+#: Feeling words the NVC check recognises (Rosenberg's lists are longer; these are the usual ones).
+FEELING_WORDS: tuple[str, ...] = (
+    "worried", "concerned", "anxious", "frustrated", "disappointed", "uneasy", "stressed", "upset", "sad",
+    "confused", "embarrassed", "nervous", "discouraged", "pleased", "relieved", "grateful", "glad", "happy",
+    "hopeful", "overwhelmed",
+)
+#: The vocabulary of the course's frameworks: a text made only of these (and stopwords) says nothing.
+FRAMEWORK_WORDS: frozenset[str] = frozenset(
+    "observation observations evaluation evaluations feeling feelings feel need needs value values request "
+    "requests want wants because matters important nvc open closed probing question questions what why who "
+    "when where how much many which answer message text ok okay fine thanks thank sorry".split()
+) | frozenset(FEELING_WORDS)
+_DAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday today tomorrow yesterday".split())
+_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve twice once".split())
+
+
+def _found(pattern: re.Pattern[str], text: str) -> list[str]:
+    return list(dict.fromkeys(match.group(0).strip() for match in pattern.finditer(text)))
+
+
+def _quoted(phrases: Sequence[str]) -> str:
+    return ", ".join(repr(p) for p in phrases[:3])
+
+
+def _require_text(text: Any, name: str) -> str:
+    if not isinstance(text, str):
+        raise InputError(f"{name} must be a string; got {type(text).__name__}.")
+    return text
+
+
+def is_placeholder(text: Any) -> bool:
+    """True when the whole of ``text`` is a stand-in ("", "...", "TBC", "???", "xxx", "[date]").
+
+    Examples
+    --------
+    >>> [is_placeholder(t) for t in ("TBC", " ??? ", "[date]", "Ms Chen", "Li Na")]
+    [True, True, True, False, False]
+    """
+    if text is None or text is Ellipsis:
+        return True
+    value = str(text).strip()
+    if value.casefold() in _EMPTY:
+        return True
+    rest = _PLACEHOLDER.sub(" ", value)
+    return not re.search(r"[^\W_]", rest)
+
+
+def placeholders(text: str) -> list[str]:
+    """Stand-ins left in ``text`` ("tbc", "???", "TODO", "xxx", a lone "...", "[date]"): a heuristic.
+
+    Examples
+    --------
+    >>> placeholders("On ??? we shipped XXX boxes; owner TBC.")
+    ['???', 'XXX', 'TBC']
+    >>> placeholders("120 x 198 CNY, delivered by Li Na... on Friday")
+    []
+    """
+    text = _require_text(text, "text")
+    if text.strip().casefold() in _EMPTY:
+        return [text.strip() or "(empty)"]
+    return _found(_PLACEHOLDER, text)
+
+
+def vague_times(text: str) -> list[str]:
+    """Times nobody can plan with: "soon", "asap", "sometime next week", "Monday-ish", "later".
+
+    A day, a date or a deadline is specific; so is a trigger ("as soon as the parcel arrives"),
+    "no later than Friday" and a measured gap ("two days later"). "next week" counts as vague
+    only when its sentence names no day or date. A **heuristic**: it knows a list of phrases.
+
+    Examples
+    --------
+    >>> vague_times("Could you fix it asap, or sometime next week? Monday-ish is fine.")
+    ['asap', 'sometime next week', 'Monday-ish']
+    >>> vague_times("Would you call me as soon as the parcel arrives, no later than Friday 12:00?")
+    []
+    """
+    text = _require_text(text, "text")
+    found = _found(_VAGUE_TIME, text) + _found(_LATER, text)
+    for sentence in _SENTENCE_END.split(text):
+        rest = _NEXT_PERIOD.sub(" ", sentence)
+        if _NEXT_PERIOD.search(sentence) and not _DAY_OR_DATE.search(rest) and not _VAGUE_TIME.search(sentence):
+            found += _found(_NEXT_PERIOD, sentence)
+    return list(dict.fromkeys(found))
+
+
+def threats(text: str) -> list[str]:
+    """Threats in ``text`` ("or else", "we will sue you", "you'll regret it", "or I escalate"): a heuristic.
+
+    Saying what will happen next is not a threat ("I will escalate this to the duty manager so you
+    get an answer today"); making it the price of a refusal is.
+
+    Examples
+    --------
+    >>> threats("Fix it by Friday, or I escalate to the director. You'll regret it.")
+    ['or I escalate', "You'll regret"]
+    >>> threats("I will escalate this to the duty manager so you get an answer today.")
+    []
+    """
+    return _found(_THREAT, _require_text(text, "text"))
+
+
+def sarcasm_cues(text: str) -> list[str]:
+    """Signs of sarcasm: mock praise next to bad news, "genius", capitals for emphasis, scare quotes.
+
+    A **heuristic** with a short list of cues: irony without a cue passes, and rare sincere uses
+    ("a fantastic job on Monday, although two parcels were late") are flagged; read the text aloud.
+
+    Examples
+    --------
+    >>> sarcasm_cues("Thanks SO much for your amazing patience, genius.")
+    ['genius', 'SO']
+    >>> sarcasm_cues("Great job shipping it late again!")
+    ['Great job']
+    >>> sarcasm_cues("Thank you for your quick reply yesterday.")
+    []
+    """
+    text = _require_text(text, "text")
+    found = _found(_SARCASM_PHRASE, text)
+    found += [f"quotes around {match.group(1)}" for match in _SCARE_QUOTES.finditer(text)]
+    for sentence in _SENTENCE_END.split(text):
+        if _BAD_NEWS.search(sentence):
+            found += _found(_PRAISE, sentence)
+    found += _found(_CAPS_EMPHASIS, text)
+    found = list(dict.fromkeys(found))
+    # "Oh wonderful" and "wonderful" are one cue
+    return [cue for cue in found if not any(cue != other and cue.casefold() in other.casefold() for other in found)]
+
+
+def content_words(text: str, keywords: Iterable[str] = FRAMEWORK_WORDS) -> list[str]:
+    """The words of ``text`` that are neither stopwords, framework words, days nor numbers.
+
+    Examples
+    --------
+    >>> content_words("Observation: 3. Feeling: worried. Need: I need. Request: please.")
+    []
+    >>> content_words("On Monday 3 orders left late.")
+    ['orders', 'left', 'late']
+    """
+    skip = STOPWORDS | frozenset(keywords) | _DAYS | _NUMBER_WORDS
+    return [w for w in (t.casefold() for t in _TOKEN.findall(_require_text(text, "text"))) if w not in skip]
+
+
+def is_keyword_soup(text: str, keywords: Iterable[str] = FRAMEWORK_WORDS, min_content: int = 4) -> bool:
+    """True when ``text`` is a list of the check's keywords rather than sentences (a heuristic).
+
+    Soup = fewer than ``min_content`` content words (see :func:`content_words`; feeling words,
+    framework labels, days and numbers do not count), or content words outnumbered two to one by
+    keywords.
+
+    Parameters
+    ----------
+    text : str
+        The answer.
+    keywords : iterable of str
+        The words the check itself looks for (lower case); they do not count as content.
+    min_content : int
+        The fewest content words a real answer of this kind has (4 for a message, 1 for a question).
+
+    Examples
+    --------
+    >>> is_keyword_soup("observation feeling need request when I you")
+    True
+    >>> is_keyword_soup("On Monday 3 orders left late. I am worried, because I need dates we can keep.")
+    False
+    """
+    words = [t.casefold() for t in _TOKEN.findall(_require_text(text, "text"))]
+    keys = frozenset(keywords)
+    content = content_words(text, keys)
+    keyed = [w for w in words if w in keys]
+    return len(content) < min_content or len(keyed) > 2 * len(content)
+
+
+def text_issues(text: str, *, what: str = "message", keywords: Iterable[str] = FRAMEWORK_WORDS,
+                min_content: int = 4, times: bool = True) -> list[str]:
+    """Placeholders, keyword soup, threats, sarcasm and vague times in ``text``: one hint per kind.
+
+    The first checks of every free-text exercise (a **heuristic**: it finds listed words and
+    patterns, it does not understand the text).
+
+    Parameters
+    ----------
+    text : str
+        The answer.
+    what : str
+        What the text is ("message", "question"), used in the hints.
+    keywords, min_content
+        Passed to :func:`is_keyword_soup`.
+    times : bool
+        Whether to look for vague times.
+
+    Returns
+    -------
+    list of str
+        One hint per kind of problem found, each quoting what it found; empty when nothing is.
+
+    Examples
+    --------
+    >>> for issue in text_issues("Please fix the packing of next-day orders soon, or else."):
+    ...     print(issue)
+    Threat: 'or else'. A threat makes the reader defend, not act: say what you need and ask for it.
+    Vague time: 'soon'. Name a day, a date or a deadline.
+    >>> text_issues("Would you send me the list of late orders by Friday 12:00?")
+    []
+    """
+    text = _require_text(text, what)
+    issues = []
+    left = placeholders(text)
+    if left:
+        issues.append(f"Placeholder left in your {what}: {_quoted(left)}. Replace "
+                      f"{'it' if len(left) == 1 else 'them'} with the real content.")
+    if is_keyword_soup(text, keywords, min_content):
+        issues.append(f"Your {what} reads as a list of keywords, not sentences: write it the way you would "
+                      "send it, with what happened and what you ask for.")
+    found = threats(text)
+    if found:
+        issues.append(f"Threat: {_quoted(found)}. A threat makes the reader defend, not act: say what you "
+                      "need and ask for it.")
+    found = sarcasm_cues(text)
+    if found:
+        issues.append(f"Sarcasm: {_quoted(found)}. In writing, irony reads as contempt: say plainly what "
+                      "happened.")
+    found = vague_times(text) if times else []
+    if found:
+        issues.append(f"Vague time: {_quoted(found)}. Name a day, a date or a deadline.")
+    return issues
+
+
+# --------------------------------------------------------------------------------------------
 # Question types
 # --------------------------------------------------------------------------------------------
 #: Open (invites a story), closed (a short fact or yes/no), probing (digs into what was said).
@@ -202,7 +532,13 @@ def classify_question(question: str) -> str:
     polite request for a story ("could you walk me through ...") is *open*; a question starting
     with an auxiliary verb ("is", "did", "would", ...) is *closed*; one starting with what / how /
     why / describe / tell me is *open*; anything else is treated as *closed*. Intonation and
-    context, which decide in real conversations, are invisible to it.
+    context, which decide in real conversations, are invisible to it. It classifies; whether the
+    question is fit to ask is :func:`question_issues`' job.
+
+    Raises
+    ------
+    InputError
+        When ``question`` is not a string, is empty or is only a placeholder ("tbc", "???").
 
     Examples
     --------
@@ -212,10 +548,16 @@ def classify_question(question: str) -> str:
     'open'
     >>> classify_question("You said it was cold. What exactly was cold?")
     'probing'
+    >>> classify_question("TBC")
+    Traceback (most recent call last):
+    ...
+    cvmlib.validate.InputError: question is only a placeholder ('TBC'): write the question you would ask.
     """
     if not isinstance(question, str) or not question.strip():
         raise InputError(f"question must be a non-empty string; got {question!r}.")
     text = question.strip()
+    if is_placeholder(text):
+        raise InputError(f"question is only a placeholder ({text!r}): write the question you would ask.")
     if _PROBING.search(text):
         return "probing"
     if _OPEN_REQUEST.search(text):
@@ -225,6 +567,68 @@ def classify_question(question: str) -> str:
     if _OPEN_START.search(text):
         return "open"
     return "closed"
+
+
+#: Words a question about a question type is made of; on their own they ask nothing.
+_QUESTION_WORDS = FRAMEWORK_WORDS | frozenset("tell more example exactly else mentioned said say walk "
+                                              "through describe explain".split())
+
+
+def question_issues(question: str, kind: str | None = None) -> list[str]:
+    """What a **rule-based heuristic** finds wrong with a question an agent wants to ask a customer.
+
+    Checks, one hint each: a placeholder ("tbc", "???"), a list of keywords instead of a question
+    ("open closed probing what how"), a threat, sarcasm, a vague time (a closed question is
+    often the one that confirms a time), and, when ``kind`` is given, whether
+    :func:`classify_question` reads it as that kind. An empty list means the heuristic found
+    nothing; whether the question helps the customer is for the role-play to show.
+
+    Parameters
+    ----------
+    question : str
+        The question as the agent would ask it.
+    kind : {"open", "closed", "probing"}, optional
+        The type the question is meant to be.
+
+    Returns
+    -------
+    list of str
+        One hint per problem found; empty when nothing is.
+
+    Examples
+    --------
+    >>> question_issues("What happened when you first filled the water tank?", "open")
+    []
+    >>> question_issues("Did you even read the manual, genius?", "closed")
+    ["Sarcasm: 'genius'. In writing, irony reads as contempt: say plainly what happened."]
+    >>> print(*question_issues("Did the machine leak while brewing?", "open"))
+    This reads as a closed question (it invites a yes/no or a short fact); an open one invites the customer's story (what, how, walk me through).
+    """
+    if not isinstance(question, str) or not question.strip():
+        raise InputError(f"question must be a non-empty string; got {question!r}.")
+    if kind is not None and kind not in QUESTION_TYPES:
+        raise InputError(f"kind must be one of {', '.join(QUESTION_TYPES)}; got {kind!r}.")
+    if is_placeholder(question):
+        return [f"Placeholder left in your question: {question.strip()!r}. Write the question you would ask."]
+    issues = text_issues(question, what="question", keywords=_QUESTION_WORDS, min_content=1)
+    if kind is not None and not any(issue.startswith(("Placeholder", "Your question reads")) for issue in issues):
+        found = classify_question(question)
+        if found != kind:
+            issues.append(f"This reads as {_QUESTION_READS[found]}; {_QUESTION_WANTS[kind]}.")
+    return issues
+
+
+_QUESTION_READS = {
+    "open": "an open question (it invites a story)",
+    "closed": "a closed question (it invites a yes/no or a short fact)",
+    "probing": "a probing question (it digs into something the customer said)",
+}
+_QUESTION_WANTS = {
+    "open": "an open one invites the customer's story (what, how, walk me through)",
+    "closed": "a closed one confirms one fact, a yes/no or a fixed choice",
+    "probing": "a probing one picks up what the customer said ('you mentioned ...', 'when you say ...') and "
+               "asks for more",
+}
 
 
 # --------------------------------------------------------------------------------------------
@@ -256,11 +660,7 @@ JUDGEMENT_WORDS: tuple[str, ...] = (
 _WORDS = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(ABSOLUTE_WORDS + JUDGEMENT_WORDS,
                                                                    key=len, reverse=True)) + r")\b",
                     re.IGNORECASE)
-_FEELINGS = re.compile(
-    r"\b(worried|concerned|anxious|frustrated|disappointed|uneasy|stressed|upset|sad|confused|"
-    r"embarrassed|nervous|discouraged|pleased|relieved|grateful|glad|happy|hopeful|overwhelmed)\b",
-    re.IGNORECASE,
-)
+_FEELINGS = re.compile(r"\b(" + "|".join(FEELING_WORDS) + r")\b", re.IGNORECASE)
 # "I feel that you ...", "I feel like ...": a thought or a judgement dressed as a feeling.
 _PSEUDO_FEELING = re.compile(r"\bfeel (that|like|as if|you|they|he|she|it is|ignored|let down|cheated)\b",
                              re.IGNORECASE)
@@ -288,10 +688,11 @@ def evaluative_words(text: str) -> list[str]:
 
 
 def is_observation(statement: str) -> bool:
-    """True when the **heuristic** finds no absolute or judging word in ``statement``.
+    """True when the **heuristic** finds nothing in ``statement`` that a camera could not record.
 
-    A statement that passes can still be an evaluation ("You seem unhappy with us"); the list
-    catches the usual ones, not all.
+    Not an observation: absolute or judging words (:func:`evaluative_words`), sarcasm, a threat,
+    a vague time ("soon") or a placeholder. A statement that passes can still be an evaluation
+    ("You seem unhappy with us"); the lists catch the usual ones, not all.
 
     Examples
     --------
@@ -299,18 +700,44 @@ def is_observation(statement: str) -> bool:
     True
     >>> is_observation("You always complain.")
     False
+    >>> is_observation("Thanks SO much for the quick refund, genius.")
+    False
     """
-    return not evaluative_words(statement)
+    if not isinstance(statement, str):
+        raise InputError(f"statement must be a string; got {type(statement).__name__}.")
+    return not (evaluative_words(statement) or sarcasm_cues(statement) or threats(statement)
+                or vague_times(statement) or is_placeholder(statement) or placeholders(statement))
+
+
+def _has_object(pattern: re.Pattern[str], message: str) -> bool:
+    """Some match of ``pattern`` is followed, in its sentence, by a word that says something."""
+    for match in pattern.finditer(message):
+        rest = _SENTENCE_END.split(message[match.end():], maxsplit=1)[0]
+        if content_words(rest, _REQUEST_WORDS):
+            return True
+    return False
+
+
+# Words of the request and need phrases themselves: "Would you please?" asks for nothing.
+_REQUEST_WORDS = frozenset("would could can will you we please willing possible like need value want "
+                           "because important matters".split())
+_NUMBER_OR_DAY = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|twice|once|monday|tuesday|"
+                            r"wednesday|thursday|friday|saturday|sunday|yesterday|today)\b", re.IGNORECASE)
 
 
 def nvc_issues(message: str) -> list[str]:
     """What a **rule-based heuristic** finds missing or off in a four-part NVC message.
 
-    Checks, one hint each: judging or absolute words (they make the observation an
-    evaluation); no number or date in the observation; no feeling word, or a thought dressed
-    as a feeling ("I feel that you..."); no need ("because I need / value ..."); no request
-    ("would you / could you / please ..."); a request phrased as what *not* to do. An empty list
-    means the heuristic found nothing, not that the message is good: read it aloud as well.
+    Checks, one hint each: a placeholder left in ("tbc", "???", "xxx", a lone "..."); a list of
+    keywords instead of sentences ("observation feeling need request"); a threat ("or else",
+    "or I escalate"); sarcasm ("Thanks SO much, genius"); a vague time ("soon", "asap",
+    "Monday-ish"); judging or absolute words (they make the observation an evaluation); no
+    number or date in the observation; no feeling word, or a thought dressed as a feeling ("I
+    feel that you..."); no need, or a need with nothing after it ("because I need."); no request,
+    a request that asks for nothing ("Would you?"), or one phrased as what *not* to do.
+
+    It looks for words and patterns in English, it does not understand the message: an empty list
+    means the heuristic found nothing, not that the message is good. Read it aloud as well.
 
     Examples
     --------
@@ -320,16 +747,17 @@ def nvc_issues(message: str) -> list[str]:
     ...            "I am worried, because I need to give customers dates they can trust. "
     ...            "Would you tell me by Friday which orders are at risk this week?")
     []
+    >>> nvc_issues("observation feeling need request when I you")[0]
+    'Your message reads as a list of keywords, not sentences: write it the way you would send it, with what happened and what you ask for.'
     """
     if not isinstance(message, str) or not message.strip():
         raise InputError(f"message must be a non-empty string; got {message!r}.")
-    issues = []
+    issues = text_issues(message, what="message")
     judged = evaluative_words(message)
     if judged:
         issues.append(f"Evaluative words: {', '.join(repr(w) for w in dict.fromkeys(judged))}. "
                       "Describe what happened, as a camera would record it.")
-    if not re.search(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|twice|once|monday|tuesday|"
-                     r"wednesday|thursday|friday|saturday|sunday|yesterday|today)\b", message, re.IGNORECASE):
+    if not _NUMBER_OR_DAY.search(message):
         issues.append("No number, date or day in the observation: say what happened, how often and when.")
     if _PSEUDO_FEELING.search(message):
         issues.append("'I feel that/like/you...' states a thought or a judgement, not a feeling. "
@@ -338,8 +766,12 @@ def nvc_issues(message: str) -> list[str]:
         issues.append("No feeling: say how you feel about it (worried, frustrated, concerned...).")
     if not _NEEDS.search(message):
         issues.append("No need: say what matters to you, e.g. 'because I need ...' or 'because I value ...'.")
+    elif not _has_object(_NEEDS, message):
+        issues.append("Your need names nothing: say WHAT you need or value (reliable dates, a call back...).")
     if not _REQUEST.search(message):
         issues.append("No request: end with a concrete, doable request, e.g. 'Would you ... by Friday?'.")
+    elif not _has_object(_REQUEST, message):
+        issues.append("Your request asks for nothing: say what you would like the other person to do, and by when.")
     elif _NEGATIVE_REQUEST.search(message):
         issues.append("The request says what NOT to do; ask for what you want done instead.")
     return issues
@@ -358,10 +790,13 @@ FIVE_W_TWO_H: dict[str, str] = {
     "how": "How will it be done (steps, channel, packing, payment)?",
     "how much": "How much: quantity and money (price, budget)?",
 }
-_EMPTY = {"", "...", "?", "tbd", "tba", "n/a", "na", "none", "unknown", "-", "todo", "待定"}
 _HAS_NUMBER = re.compile(r"\d")
-_HAS_DATE = re.compile(r"\d|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|monday|tuesday|wednesday|"
-                       r"thursday|friday|saturday|sunday|today|tomorrow)", re.IGNORECASE)
+# A date, a day or a deadline: "2026-02-06", "6/2", "6 Feb", "Friday", "tomorrow", "within 3 days", "2月6日".
+_HAS_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\b\d{1,2}[./]\d{1,2}\b|\d{1,2}\s*月|\d{1,2}\s*日|"
+                       r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|"
+                       r"\b\d{1,2}(st|nd|rd|th)?\s+(of\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|"
+                       r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|tonight)\b|"
+                       r"\b(within|in)\s+\d+\s+(working\s+|business\s+)?(hours?|days?|weeks?)\b", re.IGNORECASE)
 
 
 def _key(name: Any) -> str:
@@ -369,7 +804,7 @@ def _key(name: Any) -> str:
 
 
 def missing_fields(record: Any, fields: Sequence[str], name: str = "record") -> list[str]:
-    """The ``fields`` that ``record`` lacks or leaves empty ("", "...", "TBD", "?").
+    """The ``fields`` that ``record`` lacks or leaves empty ("", "...", "TBD", "tbc", "???", "xxx").
 
     Keys are matched ignoring case, spaces, underscores and hyphens ("How_much" = "how much").
 
@@ -377,19 +812,32 @@ def missing_fields(record: Any, fields: Sequence[str], name: str = "record") -> 
     --------
     >>> missing_fields({"What": "120 gift boxes", "when": "TBD"}, ["what", "when", "where"])
     ['when', 'where']
+    >>> missing_fields({"position": "Li Wei, order desk", "problem": "???"}, ["position", "problem"])
+    ['problem']
     """
     if not isinstance(record, Mapping):
         raise InputError(f"{name} must be a dict (field -> text); got {type(record).__name__}.")
     given = {_key(k): v for k, v in record.items()}
-    return [f for f in fields if given.get(_key(f)) is None or str(given[_key(f)]).strip().casefold() in _EMPTY]
+    return [f for f in fields if _key(f) not in given or is_placeholder(given[_key(f)])]
+
+
+#: Owners nobody can call: 责任化 asks for one named person.
+_VAGUE_OWNER = re.compile(r"\b(someone|somebody|anyone|anybody|whoever|whoever is free|a colleague|"
+                          r"the team|staff)\b", re.IGNORECASE)
+_FIELD_WORDS = frozenset(" ".join(FIVE_W_TWO_H).split()) | frozenset("field fields 5w2h plan".split())
 
 
 def plan_gaps(plan: Mapping[str, Any]) -> list[str]:
     """Gaps in a 5W2H order plan: missing fields first, then vague ones (a **heuristic**).
 
-    Complete means all seven fields (:data:`FIVE_W_TWO_H`) are filled in. Specific (五化原则)
-    means, as far as simple rules can tell: "when" holds a date or a day, "how much" holds a
-    number, and "what" holds a quantity or a name of more than one word.
+    Complete means all seven fields (:data:`FIVE_W_TWO_H`) are filled in; a field that is only a
+    placeholder ("TBC", "???", "...") is missing. Specific (五化原则) means, as far as simple rules
+    can tell: no placeholder left inside a field ("120 x ??? CNY"); no field that only repeats
+    field names ("why": "why"); no threat or sarcasm anywhere; no vague time anywhere ("soon",
+    "asap", "Monday-ish", "sometime next week"); "when" holds a date or a day; "who" names a
+    person, not "someone"; "how much" holds a number; and "what" holds a quantity or a name of
+    more than one word. Whether the content is TRUE (the right date, the right price) no rule can
+    tell: compare it with the call notes.
 
     Returns
     -------
@@ -400,16 +848,32 @@ def plan_gaps(plan: Mapping[str, Any]) -> list[str]:
     --------
     >>> plan_gaps({"what": "120 gift boxes", "why": "staff gifts", "who": "Ms Chen (HR)",
     ...            "when": "soon", "where": "Hangzhou office", "how": "courier, invoice first"})
-    ["Missing 'how much': How much: quantity and money (price, budget)?", "'when' is vague: give a date or a deadline."]
+    ["Missing 'how much': How much: quantity and money (price, budget)?", "'when' is vague ('soon'): give a date or a deadline."]
     """
-    gaps = [f"Missing {field!r}: {FIVE_W_TWO_H[field]}" for field in missing_fields(plan, list(FIVE_W_TWO_H), "plan")]
-    given = {_key(k): str(v) for k, v in plan.items()}
-    if "when" in given and "when" not in missing_fields(plan, ["when"]) and not _HAS_DATE.search(given["when"]):
-        gaps.append("'when' is vague: give a date or a deadline.")
-    if "how much" in given and "how much" not in missing_fields(plan, ["how much"]) \
-            and not _HAS_NUMBER.search(given["how much"]):
+    missing = missing_fields(plan, list(FIVE_W_TWO_H), "plan")
+    gaps = [f"Missing {field!r}: {FIVE_W_TWO_H[field]}" for field in missing]
+    given = {_key(k): str(v) for k, v in plan.items() if _key(k) in FIVE_W_TWO_H and _key(k) not in missing}
+    for field, text in given.items():
+        left = placeholders(text)
+        if left:
+            gaps.append(f"{field!r} still has a placeholder ({_quoted(left)}): fill in the real value.")
+        elif not content_words(text, _FIELD_WORDS) and not (field == "when" and _HAS_DATE.search(text)):
+            kind = "is only a number" if _HAS_NUMBER.search(text) else "only repeats field names"
+            gaps.append(f"{field!r} {kind}: answer the question {FIVE_W_TWO_H[field]!r}")
+        found = threats(text) + sarcasm_cues(text)
+        if found:
+            gaps.append(f"{field!r} has a threat or sarcasm ({_quoted(found)}): a plan states facts the next "
+                        "team can act on.")
+        vague = vague_times(text)
+        if vague:
+            gaps.append(f"{field!r} is vague ({_quoted(vague)}): give a date or a deadline.")
+        elif field == "when" and not _HAS_DATE.search(text):
+            gaps.append("'when' is vague: give a date or a deadline.")
+    owner = _VAGUE_OWNER.search(given.get("who", ""))
+    if owner:
+        gaps.append(f"'who' names no person ({owner.group(0)!r}): give the customer contact and our owner by name.")
+    if "how much" in given and not _HAS_NUMBER.search(given["how much"]):
         gaps.append("'how much' has no number: give the quantity and the amount (CNY).")
-    if "what" in given and "what" not in missing_fields(plan, ["what"]) \
-            and not (_HAS_NUMBER.search(given["what"]) or len(given["what"].split()) > 1):
+    if "what" in given and not (_HAS_NUMBER.search(given["what"]) or len(given["what"].split()) > 1):
         gaps.append("'what' is too short to act on: name the item and the quantity.")
     return gaps

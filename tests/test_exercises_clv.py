@@ -1,6 +1,13 @@
-"""CLV exercises: each likely mistake, written the way a participant would, gets its hint."""
+"""CLV exercises: each likely mistake, written the way a participant would, gets its hint; answers
+rounded as the prompt allows pass; the interpretation questions follow the data.
+
+The generic contract (the expected answer passes, odd answers and the near misses fail, no
+message leaks a value or solution code) is tests/test_exercise_contract.py.
+"""
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pandas as pd
@@ -8,14 +15,19 @@ import pytest
 
 from cvmlib.clv import BetaGeo, GammaGamma, customer_lifetime_value, summarize_purchases
 from cvmlib.datasets import load_cdnow, load_orders
+from cvmlib.clv import simple_clv
 from cvmlib.exercises import check, exercise_ids, get_exercise
 from cvmlib.exercises.clv import (
     ACQUISITION_DISCOUNT_PER_YEAR,
     ACQUISITION_HORIZON_MONTHS,
+    ACQUISITION_STATEMENTS,
     CDNOW_CALIBRATION_END,
     CDNOW_END,
     DISCOUNT_PER_YEAR,
+    HOLDOUT_OPTIONS,
     HORIZON_MONTHS,
+    LEVER_OPTIONS,
+    LIVESTREAM_COST_PER_CUSTOMER,
     MARGIN_PER_MONTH,
     MARGIN_RATE,
     RETAILER_END,
@@ -57,6 +69,15 @@ def test_simple_clv_by_hand_and_unit_mistakes():
         == "current_period_included"
 
 
+def test_simple_clv_precision_is_the_cent():
+    d = (1 + DISCOUNT_PER_YEAR) ** (1 / 12) - 1
+    value = M * R / (1 + d - R)
+    assert check("clv.simple_clv", round(value, 2)).correct
+    assert check("clv.simple_clv", np.float32(value)).correct       # a numpy scalar, float32 noise
+    assert not check("clv.simple_clv", round(value, 1)).correct     # coarser than asked
+    assert not check("clv.simple_clv", M * R / (1 + round(d, 4) - R)).correct  # the monthly rate rounded first
+
+
 def test_horizon_clv_loop_and_mistakes():
     d = (1 + DISCOUNT_PER_YEAR) ** (1 / 12) - 1
     right = sum(M * R**t / (1 + d) ** t for t in range(1, HORIZON_MONTHS + 1))
@@ -67,6 +88,8 @@ def test_horizon_clv_loop_and_mistakes():
     assert check("clv.horizon_clv", M * R / (1 + d - R)).mistake == "infinite_formula"
     yearly = sum(M * R**t / (1 + DISCOUNT_PER_YEAR) ** t for t in range(1, HORIZON_MONTHS + 1))
     assert check("clv.horizon_clv", yearly).mistake == "annual_discount"
+    assert check("clv.horizon_clv", round(right, 2)).correct
+    assert not check("clv.horizon_clv", sum(M * R**t / (1 + d) ** t for t in range(1, HORIZON_MONTHS))).correct
 
 
 # --- cohorts -----------------------------------------------------------------------------------
@@ -97,6 +120,23 @@ def test_cohort_retention_by_hand_and_wrong_bases(orders):
     zero_filled = active.reindex(size.index, fill_value=0) / size
     assert check("clv.cohort_retention", zero_filled).mistake == "unobserved_as_zero"
     assert check("clv.cohort_retention", active).mistake == "count_not_share"
+    thirty = f[(orders["order_date"] - orders.groupby("customer_id")["order_date"].transform("min")).dt.days // 30 == 3]
+    by_30 = thirty.groupby("cohort")["customer_id"].nunique().reindex(observed, fill_value=0) / size[observed]
+    assert check("clv.cohort_retention", by_30).mistake == "thirty_day_months"
+
+
+def test_cohort_retention_accepts_3_decimals_and_unobserved_as_nan(orders):
+    f = _cohort_frame(orders)
+    size = f.groupby("cohort")["customer_id"].nunique()
+    active = f[f["age"] == 3].groupby("cohort")["customer_id"].nunique()
+    with_nan = active.reindex(size.index) / size          # the three youngest cohorts NaN: not observed
+    assert with_nan.isna().sum() == 3
+    assert check("clv.cohort_retention", with_nan).correct
+    assert check("clv.cohort_retention", with_nan.round(3)).correct
+    assert not check("clv.cohort_retention", with_nan.round(2)).correct
+    one_less = with_nan.copy()
+    one_less.iloc[0] -= 1 / size.iloc[0]
+    assert not check("clv.cohort_retention", one_less).correct
 
 
 # --- BTYD summary ------------------------------------------------------------------------------
@@ -111,6 +151,9 @@ def test_btyd_frequency_by_hand_and_rfm_mistakes(days):
     assert check("clv.btyd_frequency", g["order_id"].nunique()).mistake == "counts_first_purchase"
     assert check("clv.btyd_frequency", g["day"].nunique()).mistake == "days_with_first"
     assert check("clv.btyd_frequency", g.size() - 1).mistake == "orders_not_days"
+    early = days[days["day"] < pd.Timestamp(RETAILER_END)].groupby("customer_id")["day"].nunique() - 1
+    early = early.reindex(g.size().index, fill_value=0)
+    assert check("clv.btyd_frequency", early).mistake == "last_day_left_out"
 
 
 def test_btyd_recency_by_hand_and_mistakes(days):
@@ -124,6 +167,10 @@ def test_btyd_recency_by_hand_and_mistakes(days):
     assert check("clv.btyd_recency", (last - first).dt.days).mistake == "days_not_weeks"
     raw = days.groupby("customer_id")["order_date"]
     assert check("clv.btyd_recency", (raw.max() - raw.min()) / pd.Timedelta(weeks=1)).mistake == "time_of_day"
+    assert check("clv.btyd_recency", (last - first).dt.days // 7).mistake == "whole_weeks"
+    assert check("clv.btyd_recency", ((last - first).dt.days / 7).round(2)).correct      # weeks to 2 decimals
+    assert not check("clv.btyd_recency", ((last - first).dt.days / 7).round(1)).correct
+    assert not check("clv.btyd_recency", ((last - first).dt.days + 1) / 7).correct      # days counted inclusively
 
 
 def test_btyd_T_by_hand_and_mistakes(days):
@@ -134,6 +181,10 @@ def test_btyd_T_by_hand_and_mistakes(days):
     assert check("clv.btyd_T", (end - first).dt.days).mistake == "days_not_weeks"
     assert check("clv.btyd_T", (end - last).dt.days / 7).mistake == "from_last_purchase"
     assert check("clv.btyd_T", (end + pd.Timedelta(days=1) - first).dt.days / 7).mistake == "end_plus_one_day"
+    raw = days.groupby("customer_id")["order_date"].min()
+    assert check("clv.btyd_T", (end - raw).dt.total_seconds() / (7 * 86400)).mistake == "time_of_day"
+    assert check("clv.btyd_T", ((end - first).dt.days / 7).round(2)).correct
+    assert not check("clv.btyd_T", (end - pd.Timedelta(days=1) - first).dt.days / 7).correct
 
 
 def test_timedelta_answer_gets_a_unit_hint(days):
@@ -154,6 +205,9 @@ def test_p_alive_reading(cal, model):
                                 unit="W", returns="net")
     p_whole = pd.Series(model.p_alive(whole["frequency"], whole["recency"], whole["T"]), index=whole.index)
     assert check("clv.p_alive", p_whole).mistake == "whole_period"
+    assert check("clv.p_alive", p.round(3)).correct
+    assert check("clv.p_alive", p.reset_index().rename(columns={0: "p_alive"})).correct   # ids as a column
+    assert not check("clv.p_alive", p.round(2)).correct
 
 
 def test_expected_purchases_horizons(cal, model):
@@ -166,6 +220,13 @@ def test_expected_purchases_horizons(cal, model):
     assert check("clv.expected_purchases", total(52)).mistake == "one_year"
     assert check("clv.expected_purchases", total(39) / len(cal)).mistake == "mean_not_total"
     assert check("clv.expected_purchases", int(cal["frequency_holdout"].sum())).mistake == "actual_holdout"
+    repeat_only = model.expected_purchases(39, cal["frequency"], cal["recency"], cal["T"])[cal["frequency"] > 0].sum()
+    assert check("clv.expected_purchases", repeat_only).mistake == "repeat_buyers_only"
+    assert check("clv.expected_purchases", round(total(39), 1)).correct
+    assert check("clv.expected_purchases", total(39 * 7 / 7.0)).correct
+    for t in (38, 40, 272 / 7):
+        assert not check("clv.expected_purchases", total(t)).correct, t
+    assert check("clv.expected_purchases", round(total(39))).mistake is None  # whole purchases: coarser than asked
 
 
 def test_max_acquisition_cost_and_mistakes(orders):
@@ -187,21 +248,69 @@ def test_max_acquisition_cost_and_mistakes(orders):
                                        horizon=ACQUISITION_HORIZON_MONTHS, discount_rate=d, unit="W", period="M",
                                        margin=MARGIN_RATE).mean()
     assert check("clv.max_acquisition_cost", everyone).mistake == "existing_customers"
+    assert check("clv.max_acquisition_cost", MARGIN_RATE * first_order + new(MARGIN_RATE, 0.10 / 12)).mistake \
+        == "discount_divided_by_12"
+    right = MARGIN_RATE * first_order + new(MARGIN_RATE, d)
+    assert check("clv.max_acquisition_cost", round(right)).correct                     # to the yuan
+    assert check("clv.max_acquisition_cost", float(round(right, 2))).correct
+    short = MARGIN_RATE * first_order + customer_lifetime_value(
+        bgf, ggf, [0], [0], [0], [0], horizon=ACQUISITION_HORIZON_MONTHS - 1, discount_rate=d, unit="W", period="M",
+        margin=MARGIN_RATE)[0]
+    assert not check("clv.max_acquisition_cost", short).correct                        # a month short
 
 
-# --- never reveal, never crash -----------------------------------------------------------------
+# --- interpretation and decisions --------------------------------------------------------------
+def test_best_lever_follows_the_formula():
+    d = (1 + DISCOUNT_PER_YEAR) ** (1 / 12) - 1
+    values = {"A": simple_clv(M, R + 0.01, d), "B": simple_clv(1.1 * M, R, d),
+              "C": simple_clv(M, R, (1 + DISCOUNT_PER_YEAR - 0.02) ** (1 / 12) - 1)}
+    best = max(values, key=values.get)
+    assert set(LEVER_OPTIONS) == set(values)
+    assert check("clv.best_lever", best.lower()).correct
+    assert check("clv.best_lever", "B").mistake == "margin_is_linear"
+    assert check("clv.best_lever", "C").mistake == "discount_rate_lever"
+    assert check("clv.best_lever", "A, B").status == "hint"   # one letter only
+
+
+def test_holdout_verdict_follows_the_holdout(cal, model):
+    forecast = model.expected_purchases(39, cal["frequency"], cal["recency"], cal["T"]).sum()
+    actual = cal["frequency_holdout"].sum()
+    gap = (forecast - actual) / actual
+    right = "A" if abs(gap) <= 0.05 else "B" if gap < 0 else "C"
+    assert set(HOLDOUT_OPTIONS) == set("ABCD")
+    assert check("clv.holdout_verdict", right).correct
+    assert check("clv.holdout_verdict", "D").mistake == "fit_is_proof"
+    wrong_direction = {"B": "C", "C": "B"}.get(right)
+    if wrong_direction:
+        assert check("clv.holdout_verdict", wrong_direction).mistake == "direction_swapped"
+        assert check("clv.holdout_verdict", "A").mistake == "gap_not_measured"
+
+
+def test_acquisition_decision_follows_the_break_even_cost():
+    from cvmlib.exercises.clv import max_acquisition_cost
+
+    truth = {"B", "C"} | ({"A"} if LIVESTREAM_COST_PER_CUSTOMER < max_acquisition_cost() else set())
+    assert set(ACQUISITION_STATEMENTS) == set("ABCDE")
+    assert check("clv.acquisition_decision", ", ".join(sorted(truth))).correct
+    assert check("clv.acquisition_decision", sorted(truth | {"D"})).mistake == "average_for_every_channel"
+    assert check("clv.acquisition_decision", truth | {"E"}).mistake == "margin_taken_twice"
+    assert check("clv.acquisition_decision", truth - {"C"}).mistake == "model_assumption_missed"
+
+
+# --- hints say what to look at, not what to type -----------------------------------------------
+#: What code looks like in a hint: a method call, a power, an indexing, a lambda, a pandas accessor.
+CODE = r"\.\w+\(|\*\*|\[\s*['\"]|\bdef\b|\blambda\b|==|\bcal\[|\.dt\.|\.sum\b|\.mean\b|idx(min|max)"
+
+
+def test_the_code_detector_catches_the_old_fallback_hints():
+    assert re.search(CODE, "model.p_alive(cal['frequency'], cal['recency'], cal['T']), as a Series")
+    assert re.search(CODE, "model.expected_purchases(39, cal['frequency'], cal['recency'], cal['T']).sum()")
+    assert not re.search(CODE, "The sum starts at t = 0; use the monthly rate of exercise 1.")
+
+
 @pytest.mark.parametrize("exercise_id", exercise_ids("clv"))
-def test_feedback_never_prints_the_expected_answer(exercise_id):
-    expected = get_exercise(exercise_id).expected()
-    for answer in [..., 0, 1.5, pd.Series([1, 2, 3]), "nonsense", {"x": 1}, pd.DataFrame({"a": [1], "b": [2]}),
-                   pd.Series([0.5], index=["not a month"])]:
-        feedback = check(exercise_id, answer)
-        assert not feedback.correct
-        text = str(feedback)
-        if isinstance(expected, float):
-            for shown in (f"{expected:.3f}", f"{expected:.2f}", f"{expected:,.0f}", f"{expected:.0f}"):
-                assert shown not in text
-        if isinstance(expected, pd.Series):
-            for value in expected.head(50):
-                assert f"{value:.3f}" not in text
-        assert "Traceback" not in text and "Traceback" not in feedback._repr_html_()
+def test_no_hint_contains_code(exercise_id):
+    ex = get_exercise(exercise_id)
+    texts = [ex.hint, ex.more_hint] + [text for m in ex.mistakes for text in (m.hint, m.more)]
+    offending = [text for text in texts if re.search(CODE, text)]
+    assert offending == []

@@ -1,7 +1,15 @@
-"""Complaint-handling exercises: each likely mistake, written the way a participant would, gets its hint."""
+"""Complaint-handling exercises: each likely mistake, written the way a participant would, gets its
+hint; answers rounded as the prompt allows pass; the interpretation questions follow the data.
+
+The generic contract (the expected answer passes, odd answers and the near misses fail, no
+message leaks a value or solution code) is tests/test_exercise_contract.py.
+"""
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -12,7 +20,10 @@ from cvmlib.exercises.complaints import (
     BEST_LEVELS,
     BEST_STEPS,
     ETHICAL,
+    FIRST_RESPONSE_TARGETS,
+    RECOVERY_STATEMENTS,
     RESOLUTION_TARGETS,
+    SLA_FOCUS_OPTIONS,
     WINDOW_DAYS,
     first_tickets,
 )
@@ -50,6 +61,24 @@ def test_median_resolution_correct_and_mistakes(tickets):
         .mistake == "dt_hours_component"
     # a Timedelta answer gets a hint, not a traceback
     assert not check("complaints.median_resolution_hours", delta.groupby(sev, observed=True).median()).correct
+    assert check("complaints.median_resolution_hours", (delta.dt.days * 24).groupby(sev, observed=True).median()) \
+        .mistake == "whole_days_times_24"
+    response = (tickets["first_response_at"] - tickets["opened_at"]).dt.total_seconds() / 3600
+    assert check("complaints.median_resolution_hours", response.groupby(sev, observed=True).median()) \
+        .mistake == "first_response_not_resolution"
+    waited = (pd.Timestamp(AS_OF) - tickets["opened_at"]).dt.total_seconds() / 3600
+    assert check("complaints.median_resolution_hours", hours.fillna(waited).groupby(sev, observed=True).median()) \
+        .mistake == "open_counted_to_as_of"
+
+
+def test_median_resolution_precision_is_two_decimals(tickets):
+    hours = (tickets["resolved_at"] - tickets["opened_at"]).dt.total_seconds() / 3600
+    median = hours.groupby(tickets["severity"], observed=True).median()
+    assert check("complaints.median_resolution_hours", median.round(2)).correct
+    assert check("complaints.median_resolution_hours", median.reset_index()).correct   # severity as a column
+    assert not check("complaints.median_resolution_hours", median.round(1)).correct
+    assert not check("complaints.median_resolution_hours",
+                     np.floor(hours).groupby(tickets["severity"], observed=True).median()).correct
 
 
 # --- SLA ---------------------------------------------------------------------------------------
@@ -66,6 +95,14 @@ def test_sla_met_rate_correct_and_mistakes(tickets):
     assert check("complaints.sla_met_rate", (days <= target).sum() / days.notna().sum()).mistake \
         == "days_against_hour_targets"
     assert check("complaints.sla_met_rate", 100 * met / (met + breached)).mistake == "percent_not_fraction"
+    assert check("complaints.sla_met_rate", round(met / (met + breached), 4)).correct
+    assert not check("complaints.sla_met_rate", round(met / (met + breached), 3)).correct   # 3 decimals: too coarse
+    assert not check("complaints.sla_met_rate", (met - 1) / (met + breached)).correct      # one ticket
+    response = (tickets["first_response_at"] - tickets["opened_at"]).dt.total_seconds() / 3600
+    response_target = tickets["severity"].astype(str).map(FIRST_RESPONSE_TARGETS)
+    r_met = (response <= response_target).sum()
+    r_breached = (response > response_target).sum() + (response.isna() & (waited > response_target)).sum()
+    assert check("complaints.sla_met_rate", r_met / (r_met + r_breached)).mistake == "first_response_targets"
 
 
 # --- Pareto ------------------------------------------------------------------------------------
@@ -80,6 +117,8 @@ def test_vital_few_correct_and_mistakes(tickets):
     asc_before = asc.cumsum() / asc.sum() - asc / asc.sum()
     assert check("complaints.vital_few", list(asc.index[asc_before < 0.8])).mistake == "ascending_sort"
     assert not check("complaints.vital_few", "delivery_delay").correct  # a string is not a list
+    assert check("complaints.vital_few", list(counts.index[:len(right) + 1])).mistake == "one_too_many"
+    assert check("complaints.vital_few", set(right)).correct
 
 
 # --- repeats -----------------------------------------------------------------------------------
@@ -93,6 +132,11 @@ def test_repeat_share_correct_and_mistakes(tickets):
         == "first_ticket_counted"
     assert check("complaints.repeat_share", (per_customer > 1).mean()).mistake == "customer_share"
     assert check("complaints.repeat_share", int((per_customer - 1).sum())).mistake == "count_not_share"
+    assert check("complaints.repeat_share", ordered.duplicated(["customer_id", "category"]).mean()).mistake \
+        == "same_category_only"
+    assert check("complaints.repeat_share", round(right, 4)).correct
+    assert not check("complaints.repeat_share", round(right, 3)).correct
+    assert not check("complaints.repeat_share", ((per_customer - 1).sum() - 1) / len(tickets)).correct
 
 
 # --- later buying ------------------------------------------------------------------------------
@@ -112,6 +156,8 @@ def test_rebuy_rate_correct_and_mistakes(orders):
     assert check("complaints.rebuy_rate", _rebuy(first, orders, strict=False)).mistake == "order_itself_counted"
     assert check("complaints.rebuy_rate", _rebuy(first, orders, complete=False)).mistake == "incomplete_windows"
     assert check("complaints.rebuy_rate", _rebuy(first, orders, start="opened_at")).mistake == "window_from_opening"
+    assert check("complaints.rebuy_rate", _rebuy(first, orders).round(3)).correct
+    assert not check("complaints.rebuy_rate", _rebuy(first, orders).round(2)).correct
 
 
 def test_badly_resolved_buy_again_less_than_well_resolved():
@@ -149,12 +195,53 @@ def test_ethical_line():
     assert check("complaints.ethical_line", {**right, "fair_first_offer": "B"}).mistake == "all_anchoring_bad"
     assert check("complaints.ethical_line", {**right, "fake_deadline": "A"}).mistake == "lie_accepted"
     assert not check("complaints.ethical_line", {"fair_first_offer": "A"}).correct  # incomplete dict
+    assert check("complaints.ethical_line", {**right, "midpoint_explained": "B"}).mistake == "all_anchoring_bad"
 
 
-# --- never reveal, never crash -----------------------------------------------------------------
+# --- interpretation and decisions --------------------------------------------------------------
+def test_sla_focus_is_the_severity_with_the_most_breaches(tickets):
+    hours = (tickets["resolved_at"] - tickets["opened_at"]).dt.total_seconds() / 3600
+    waited = (pd.Timestamp(AS_OF) - tickets["opened_at"]).dt.total_seconds() / 3600
+    target = tickets["severity"].astype(str).map(RESOLUTION_TARGETS)
+    breached = ((hours > target) | (hours.isna() & (waited > target))).groupby(tickets["severity"].astype(str)).sum()
+    met_rate = (hours <= target).groupby(tickets["severity"].astype(str)).sum() / (
+        (hours <= target) | (hours > target) | (hours.isna() & (waited > target))).groupby(
+        tickets["severity"].astype(str)).sum()
+    letter = {severity: letter for letter, severity in SLA_FOCUS_OPTIONS.items()}
+    assert check("complaints.sla_focus", letter[breached.idxmax()]).correct
+    if met_rate.idxmin() != breached.idxmax():
+        assert check("complaints.sla_focus", letter[met_rate.idxmin()]).mistake == "lowest_rate_not_most_breaches"
+    most = tickets["severity"].astype(str).value_counts().idxmax()
+    if most != breached.idxmax():
+        assert check("complaints.sla_focus", letter[most]).mistake == "most_tickets_not_most_breaches"
+
+
+def test_recovery_reading_follows_the_rates(orders):
+    rates = _rebuy(first_tickets(), orders)
+    truth = {"D"} | {letter for letter, true in {
+        "A": rates["badly resolved"] < rates["well resolved"],
+        "B": rates.idxmin() == "unresolved",
+        "E": rates["badly resolved"] > 0.5,
+    }.items() if true}
+    assert set(RECOVERY_STATEMENTS) == set("ABCDE")
+    assert check("complaints.recovery_reading", ", ".join(sorted(truth))).correct
+    assert check("complaints.recovery_reading", truth | {"C"}).mistake == "paradox_as_policy"
+    assert check("complaints.recovery_reading", truth - {"D"}).mistake == "confounding_missed"
+    assert check("complaints.recovery_reading", truth ^ {"B"}).mistake == "rates_misread"
+
+
+# --- hints say what to look at, not what to type -----------------------------------------------
+#: What code looks like in a hint: a method call, a power, an indexing, a lambda, a pandas accessor.
+CODE = r"\.\w+\(|\*\*|\[\s*['\"]|\bdef\b|\blambda\b|==|\.dt\.|\.sum\b|\.mean\b|idx(min|max)"
+
+
+def test_the_code_detector_catches_the_old_fallback_hints():
+    assert re.search(CODE, "hours = (resolved_at - opened_at).dt.total_seconds() / 3600; then the median")
+    assert re.search(CODE, "Use .median() instead of .mean().")
+
+
 @pytest.mark.parametrize("exercise_id", exercise_ids("complaints"))
-def test_feedback_never_crashes_on_odd_answers(exercise_id):
-    for answer in [..., 0, pd.Series([1, 2, 3]), "nonsense", {"x": 1}, pd.DataFrame({"a": [1], "b": [2]}), [1, 2]]:
-        feedback = check(exercise_id, answer)
-        assert not feedback.correct
-        assert "Traceback" not in feedback.message
+def test_no_hint_contains_code(exercise_id):
+    ex = get_exercise(exercise_id)
+    texts = [ex.hint, ex.more_hint] + [text for m in ex.mistakes for text in (m.hint, m.more)]
+    assert [text for text in texts if re.search(CODE, text)] == []

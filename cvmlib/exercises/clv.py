@@ -5,11 +5,20 @@ or, for the formula exercises, from the stated parameters with :func:`cvmlib.clv
 Every mistake computes the answer a participant with that misconception would produce, so a hint
 is given only when the answer really is that mistake. The workbook imports the parameters below,
 so the prompt and the check can never disagree.
+
+Each comparison accepts exactly the precision its prompt states (money to the cent or to the
+yuan, shares to 3 decimals, weeks to 2 decimals, ...) and nothing wider, and each exercise
+computes its *near misses*: the smallest wrong answers a participant could plausibly give (one
+month too few in a sum, one customer missing from a cohort, the holdout one day or one week off,
+a result rounded more coarsely than asked). The exercise contract test checks that none of them
+is accepted. The interpretation questions (``kind="interpret"``) take the facts they rely on from
+the same computations, so their answer key follows the data.
 """
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, partial
+from itertools import combinations
 from typing import Any
 
 import numpy as np
@@ -18,7 +27,16 @@ import pandas as pd
 from cvmlib.clv import BetaGeo, GammaGamma, customer_lifetime_value, simple_clv, summarize_purchases
 from cvmlib.cohorts import cohort_counts
 from cvmlib.datasets import load_cdnow, load_orders
-from cvmlib.feedback import Exercise, Mistake, NotComparable, as_series, compare_scalar, compare_series
+from cvmlib.feedback import (
+    Exercise,
+    Mistake,
+    NotComparable,
+    as_series,
+    compare_choice,
+    compare_choice_set,
+    compare_scalar,
+    compare_series,
+)
 
 # --- parameters the workbook prints -------------------------------------------------------------
 #: Simple-formula exercises: margin per customer and MONTH (CNY), retention per MONTH, discount
@@ -40,6 +58,36 @@ HOLDOUT_WEEKS = 39.0
 MARGIN_RATE = 0.30
 ACQUISITION_HORIZON_MONTHS = 36
 ACQUISITION_DISCOUNT_PER_YEAR = 0.10
+#: What marketing proposes to pay per new customer acquired through livestream ads (CNY).
+LIVESTREAM_COST_PER_CUSTOMER = 200.0
+
+
+def decimals_tolerance(decimals: int) -> float:
+    """The absolute tolerance that accepts an answer rounded to ``decimals`` places, and no more.
+
+    Half a unit of the last place, plus float noise: ``round(x, 2)`` passes, ``round(x, 1)``
+    does not (unless it happens to be equally close).
+
+    >>> decimals_tolerance(2)
+    0.005000001
+    """
+    return 0.5 * 10.0 ** -decimals + 1e-9
+
+
+# Precision of each exercise, as its prompt states it.
+#: Money to the cent (the formula exercises).
+_cents = partial(compare_scalar, rtol=0.0, atol=decimals_tolerance(2))
+#: Whole repeat purchase days: exact.
+_exact_series = partial(compare_series, rtol=0.0, atol=1e-9)
+#: Weeks to 2 decimals: one day is 0.14 weeks, far above the 0.005 accepted.
+_two_decimal_weeks = partial(compare_series, rtol=0.0, atol=decimals_tolerance(2))
+#: Probabilities to 3 decimals: the customers whose P(alive) moves least under a one-day shift still
+#: move by more than that, see the near misses.
+_probabilities = partial(compare_series, rtol=0.0, atol=decimals_tolerance(3))
+#: The holdout forecast to 1 decimal: a day more or less of holdout moves it by about 5 purchases.
+_one_decimal = partial(compare_scalar, rtol=0.0, atol=decimals_tolerance(1))
+#: The acquisition cost to the yuan: the smallest plausible slip (a month of horizon) moves it by 9 CNY.
+_yuan = partial(compare_scalar, rtol=0.0, atol=decimals_tolerance(0))
 
 
 def monthly_rate(annual: float) -> float:
@@ -102,12 +150,37 @@ def _per_customer(values: Any, index: pd.Index) -> pd.Series:
     return pd.Series(np.asarray(values, dtype=float), index=index).rename_axis("customer_id")
 
 
-def _is_number(answer: Any) -> bool:
-    return isinstance(answer, (int, float, np.number)) and not isinstance(answer, (bool, np.bool_))
+def _rounded(value: float, places: tuple[int, ...]) -> list[float]:
+    """``value`` rounded to each number of decimals coarser than the task asks for."""
+    return [round(value, digits) for digits in places]
 
 
-def _close(answer: Any, value: float, rtol: float = 1e-4) -> bool:
-    return _is_number(answer) and compare_scalar(answer, value, rtol=rtol) is None
+def _bumped(values: pd.Series, by: float, position: int = 0) -> pd.Series:
+    """``values`` with the one value at ``position`` changed by ``by``: one customer (or cohort) wrong."""
+    out = values.astype("float64").copy()
+    out.iloc[position] += by
+    return out
+
+
+def _others(letters: str, right: frozenset[str]) -> list[str]:
+    """Every single option letter that is not a right one: the near misses of a one-letter question."""
+    return [letter for letter in letters if letter not in right]
+
+
+def _one_off(letters: str, truth: frozenset[str]) -> list[frozenset[str]]:
+    """Every selection that gets exactly one statement wrong (one too many, or one left out)."""
+    flipped = [truth ^ {letter} for letter in letters]
+    return [selection for selection in flipped if selection]
+
+
+def _selections(letters: str) -> list[frozenset[str]]:
+    """Every non-empty selection of the option ``letters``."""
+    return [frozenset(chosen) for size in range(1, len(letters) + 1) for chosen in combinations(letters, size)]
+
+
+def _misjudged(letter: str, letters: str, truth: frozenset[str]) -> list[frozenset[str]]:
+    """The selections that get statement ``letter`` wrong: chosen though false, or left out though true."""
+    return [chosen for chosen in _selections(letters) if (letter in chosen) != (letter in truth)]
 
 
 # --- 1. the simple formula, units -----------------------------------------------------------------
@@ -115,73 +188,111 @@ def _monthly_discount() -> float:
     return monthly_rate(DISCOUNT_PER_YEAR)
 
 
+def _simple(margin: float = MARGIN_PER_MONTH, retention: float = RETENTION_PER_MONTH,
+            discount: float | None = None, horizon: int | None = None) -> float:
+    return simple_clv(margin, retention, _monthly_discount() if discount is None else discount, horizon=horizon)
+
+
 simple = Exercise(
     id="clv.simple_clv",
-    prompt="CLV = m r / (1 + d - r) per customer, with a monthly margin and retention and the annual discount rate.",
-    expected=lambda: simple_clv(MARGIN_PER_MONTH, RETENTION_PER_MONTH, _monthly_discount()),
+    prompt="CLV = m r / (1 + d - r) per customer, with a monthly margin and retention and the annual discount "
+    "rate converted to a monthly one; in CNY to the cent.",
+    expected=_simple,
+    compare=_cents,
     mistakes=(
         Mistake(
             "annual_discount_monthly_retention",
             "Your time units are mixed: the retention and the margin are per MONTH but the discount rate "
             "is per YEAR. Convert the discount rate to a monthly one first.",
-            answer=lambda: simple_clv(MARGIN_PER_MONTH, RETENTION_PER_MONTH, DISCOUNT_PER_YEAR),
+            answer=lambda: _simple(discount=DISCOUNT_PER_YEAR),
+            more="All three inputs of the formula must be per month; the definitions at the top of the "
+            "workbook show how a yearly rate becomes a monthly one.",
         ),
         Mistake(
             "discount_divided_by_12",
-            "Close: dividing the annual rate by 12 ignores compounding. The monthly rate that gives 12 % "
-            "a year is (1 + 0.12) ** (1 / 12) - 1.",
-            answer=lambda: simple_clv(MARGIN_PER_MONTH, RETENTION_PER_MONTH, DISCOUNT_PER_YEAR / 12),
+            "Close: dividing the annual rate by 12 ignores compounding. Twelve months at that rate give "
+            "more than the annual rate, so your monthly rate is a little too high.",
+            answer=lambda: _simple(discount=DISCOUNT_PER_YEAR / 12),
+            more="The monthly rate is the one that, compounded over twelve months, gives exactly the annual "
+            "rate: see the definitions at the top of the workbook.",
         ),
         Mistake(
             "undiscounted",
             "You left out the discount rate: a margin earned in two years is worth less than one earned "
-            "today. Put d in the denominator: 1 + d - r.",
-            answer=lambda: simple_clv(MARGIN_PER_MONTH, RETENTION_PER_MONTH, 0.0),
+            "today. The denominator of the formula has three terms.",
+            answer=lambda: _simple(discount=0.0),
+            more="Check the denominator of your expression against the prompt term by term.",
         ),
         Mistake(
             "current_period_included",
-            "You also counted this month's margin (the sum starts at t = 0). The formula m r / (1 + d - r) "
-            "values the FUTURE margins, from the next month on, each earned only if the customer is retained.",
-            answer=lambda: MARGIN_PER_MONTH + simple_clv(MARGIN_PER_MONTH, RETENTION_PER_MONTH, _monthly_discount()),
+            "You also counted this month's margin (the sum starts at t = 0). The formula values the "
+            "FUTURE margins, from the next month on, each earned only if the customer is retained.",
+            answer=lambda: MARGIN_PER_MONTH + _simple(),
+            more="The first term of the sum is t = 1: next month's margin times the chance of still being "
+            "a customer then.",
         ),
     ),
-    hint="Monthly discount rate d = (1 + annual) ** (1/12) - 1, then CLV = m r / (1 + d - r) with m, r, d all per month.",
+    hint="Check the time units first: the margin and the retention are per month, the discount rate is "
+    "given per year. Convert it to a monthly rate, then apply the formula of the prompt.",
+    more_hint="Compute the monthly discount rate on its own line and look at it: it must be a little smaller "
+    "than the annual rate divided by 12. Do not round it before you use it.",
+    near_misses=lambda: [
+        *_rounded(_simple(), (1, 0)),                         # rounded more coarsely than to the cent
+        _simple(discount=round(_monthly_discount(), 4)),      # the monthly rate rounded before use
+        _simple(discount=float(np.log1p(DISCOUNT_PER_YEAR) / 12)),  # continuous compounding
+        MARGIN_PER_MONTH * (1 + _monthly_discount()) / (1 + _monthly_discount() - RETENTION_PER_MONTH),
+    ],
 )
 
 
 # --- 2. finite horizon ----------------------------------------------------------------------------
 horizon = Exercise(
     id="clv.horizon_clv",
-    prompt="CLV over the next 24 months: the sum of m r^t / (1 + d)^t for t = 1 .. 24, monthly rates.",
-    expected=lambda: simple_clv(MARGIN_PER_MONTH, RETENTION_PER_MONTH, _monthly_discount(), horizon=HORIZON_MONTHS),
+    prompt="CLV over the next 24 months: the sum of m r^t / (1 + d)^t for t = 1 .. 24, monthly rates; in CNY "
+    "to the cent.",
+    expected=lambda: _simple(horizon=HORIZON_MONTHS),
+    compare=_cents,
     mistakes=(
         Mistake(
             "undiscounted_sum",
-            "You added up the expected margins without discounting them. Divide the margin of month t by "
-            "(1 + d) ** t, with the monthly discount rate d.",
-            answer=lambda: simple_clv(MARGIN_PER_MONTH, RETENTION_PER_MONTH, 0.0, horizon=HORIZON_MONTHS),
+            "You added up the expected margins without discounting them: the margin of month t is worth "
+            "less today the later it comes.",
+            answer=lambda: _simple(discount=0.0, horizon=HORIZON_MONTHS),
+            more="Each term of the sum has a denominator that grows with t; check that yours does.",
         ),
         Mistake(
             "starts_at_zero",
             "Your sum runs over t = 0 .. 23: it counts this month's margin and stops a month early. The "
             "future margins are those of t = 1 .. 24.",
-            answer=lambda: MARGIN_PER_MONTH + simple_clv(MARGIN_PER_MONTH, RETENTION_PER_MONTH,
-                                                         _monthly_discount(), horizon=HORIZON_MONTHS - 1),
+            answer=lambda: MARGIN_PER_MONTH + _simple(horizon=HORIZON_MONTHS - 1),
+            more="Print the values of t you sum over: the first must be 1, the last 24.",
         ),
         Mistake(
             "infinite_formula",
-            "That is the value over an unlimited lifetime (m r / (1 + d - r)). The task stops after 24 "
-            "months: add up only t = 1 .. 24.",
-            answer=lambda: simple_clv(MARGIN_PER_MONTH, RETENTION_PER_MONTH, _monthly_discount()),
+            "That is the value over an unlimited lifetime. The task stops after 24 months: add up only "
+            "t = 1 .. 24.",
+            answer=_simple,
+            more="The closed formula of exercise 1 is the sum to infinity; here you need the 24 terms themselves.",
         ),
         Mistake(
             "annual_discount",
-            "Your time units are mixed: you discounted each MONTH with the YEARLY rate. Use "
-            "(1 + 0.12) ** (1 / 12) - 1 per month.",
-            answer=lambda: simple_clv(MARGIN_PER_MONTH, RETENTION_PER_MONTH, DISCOUNT_PER_YEAR, horizon=HORIZON_MONTHS),
+            "Your time units are mixed: you discounted each MONTH with the YEARLY rate. Use the monthly "
+            "rate of exercise 1.",
+            answer=lambda: _simple(discount=DISCOUNT_PER_YEAR, horizon=HORIZON_MONTHS),
+            more="t counts months, so the discount rate in (1 + d)^t must be a monthly rate.",
         ),
     ),
-    hint="Sum over t = 1..24 of m * r**t / (1 + d)**t, with the monthly discount rate d.",
+    hint="Build the 24 monthly terms of the prompt's sum, each discounted with the monthly rate of "
+    "exercise 1, and add them up.",
+    more_hint="Check both ends of the sum: the first term is next month's margin (t = 1), the last the "
+    "24th month's.",
+    near_misses=lambda: [
+        _simple(horizon=HORIZON_MONTHS - 1),                   # a month too few
+        _simple(horizon=HORIZON_MONTHS + 1),                   # a month too many
+        MARGIN_PER_MONTH + _simple(horizon=HORIZON_MONTHS),    # t = 0 .. 24
+        *_rounded(_simple(horizon=HORIZON_MONTHS), (1, 0)),
+        _simple(discount=round(_monthly_discount(), 4), horizon=HORIZON_MONTHS),
+    ],
 )
 
 
@@ -198,19 +309,29 @@ def _month_labels(index: pd.Index) -> pd.Index:
 
 
 def compare_cohorts(answer: Any, expected: pd.Series) -> str | None:
-    """:func:`compare_series` after turning both indexes into 'YYYY-MM' cohort labels."""
+    """Cohort shares to 3 decimals, after turning both indexes into 'YYYY-MM' cohort labels.
+
+    Cohorts that cannot have the asked month yet may be left out or given as NaN (not observed);
+    a 0 for them is a different answer (see the ``unobserved_as_zero`` mistake).
+    """
     got = as_series(answer)
     got.index = _month_labels(got.index)
     want = expected.copy()
     want.index = _month_labels(want.index).rename("cohort")
-    return compare_series(got.rename_axis("cohort"), want)
+    unobserved = got.isna() & ~got.index.isin(want.index)
+    return _shares(got[~unobserved].rename_axis("cohort"), want)
 
 
-def _age_share(base: str) -> pd.Series:
+#: Cohort shares to 3 decimals: one customer more or less in the largest observed cohort moves its
+#: share by more than 1/300, far above the 0.0005 accepted.
+_shares = partial(compare_series, rtol=0.0, atol=decimals_tolerance(3))
+
+
+def _age_share(base: str, age: int = COHORT_AGE) -> pd.Series:
     counts = _retailer_counts()
-    active = counts[COHORT_AGE]
+    active = counts[age]
     if base == "previous":
-        return (active / counts[COHORT_AGE - 1]).dropna()
+        return (active / counts[age - 1]).dropna()
     if base == "zero_filled":
         return active.fillna(0.0) / counts[0]
     if base == "count":
@@ -228,20 +349,45 @@ def _calendar_active_base() -> pd.Series:
     return active / calendar
 
 
-def _orders_not_customers() -> pd.Series:
+def _cohort_frame() -> pd.DataFrame:
     orders = _orders()
     month = orders["order_date"].dt.to_period("M")
     first = month.groupby(orders["customer_id"]).transform("min")
     age = (month.dt.year - first.dt.year) * 12 + (month.dt.month - first.dt.month)
-    n_orders = orders[age == COHORT_AGE].groupby(first[age == COHORT_AGE]).size()
+    return pd.DataFrame({"customer_id": orders["customer_id"], "cohort": first, "age": age,
+                         "days": (orders["order_date"] - orders.groupby("customer_id")["order_date"]
+                                  .transform("min")).dt.days})
+
+
+def _orders_not_customers() -> pd.Series:
+    f = _cohort_frame()
+    n_orders = f[f["age"] == COHORT_AGE].groupby("cohort").size()
     counts = _retailer_counts()
     observed = counts[COHORT_AGE].dropna().index
     return (n_orders.reindex(observed, fill_value=0) / counts.loc[observed, 0]).rename_axis("cohort")
 
 
+def _thirty_day_months() -> pd.Series:
+    """Age counted in 30-day steps from the first purchase instead of calendar months."""
+    f = _cohort_frame()
+    active = f[f["days"] // 30 == COHORT_AGE].groupby("cohort")["customer_id"].nunique()
+    counts = _retailer_counts()
+    observed = counts[COHORT_AGE].dropna().index
+    return (active.reindex(observed, fill_value=0) / counts.loc[observed, 0]).rename_axis("cohort")
+
+
+def _one_customer_less() -> pd.Series:
+    """The share of the largest observed cohort computed with one active customer less."""
+    counts = _retailer_counts()
+    share = _age_share("size")
+    largest = counts.loc[share.index, 0].to_numpy().argmax()
+    return _bumped(share, -1.0 / float(counts.loc[share.index[largest], 0]), largest)
+
+
 cohort = Exercise(
     id="clv.cohort_retention",
-    prompt="For each monthly cohort, the share of its customers who bought in month 3 after the first purchase.",
+    prompt="For each monthly cohort, the share of its customers who bought in month 3 after the first purchase "
+    "(to 3 decimals).",
     expected=lambda: _age_share("size"),
     compare=compare_cohorts,
     mistakes=(
@@ -250,33 +396,55 @@ cohort = Exercise(
             "You divided by the customers active in the month BEFORE. Cohort retention divides by the "
             "cohort SIZE (its customers in month 0), so the curve shows what is left of the whole cohort.",
             answer=lambda: _age_share("previous"),
+            more="The denominator is the same for every age of one cohort: how many customers it started with.",
         ),
         Mistake(
             "calendar_active_base",
             "You divided by all customers who bought in that calendar month (old and new cohorts alike). "
             "Divide by the size of the cohort itself.",
             answer=_calendar_active_base,
+            more="Only the cohort's own customers belong in the denominator: those whose FIRST purchase was "
+            "in the cohort month.",
         ),
         Mistake(
             "orders_not_customers",
             "You counted ORDERS in month 3; a customer with two orders counts once. Count distinct "
-            "customers (nunique).",
+            "customers.",
             answer=_orders_not_customers,
+            more="A share of customers can never exceed 1; count each customer of the cohort at most once.",
         ),
         Mistake(
             "unobserved_as_zero",
             "Your answer has 0 for the youngest cohorts, which cannot have a month 3 yet (the data end in "
             "December 2025). Leave those cohorts out (or NaN): not observed is not zero.",
             answer=lambda: _age_share("zero_filled"),
+            more="A cohort needs three full calendar months after its first month before month 3 can be seen.",
         ),
         Mistake(
             "count_not_share",
             "You gave the NUMBER of active customers; divide by the cohort size to get a share.",
             answer=lambda: _age_share("count"),
+            more="Every value of a share lies between 0 and 1.",
+        ),
+        Mistake(
+            "thirty_day_months",
+            "You counted the age in 30-day steps from the first purchase. Cohort ages here are CALENDAR "
+            "months: month 0 is the month of the first purchase, month 3 the third calendar month after it.",
+            answer=_thirty_day_months,
+            more="Compare the months (year and month) of the order and of the first purchase, not the days between them.",
         ),
     ),
-    hint="Cohort = month of the first purchase; age = months between an order's month and the cohort month; "
-    "share = distinct customers with an order at age 3 / distinct customers in the cohort.",
+    hint="Three things decide the answer: the cohort (month of the first purchase), the age (calendar months "
+    "between an order's month and the cohort month) and the base (the cohort's size).",
+    more_hint="Count the customers of each cohort who have at least one order at age 3, and divide by the "
+    "number of customers the cohort started with. Cohorts too young to have a month 3 stay out.",
+    near_misses=lambda: [
+        _one_customer_less(),
+        _age_share("size", COHORT_AGE - 1),       # month 2: off by one month
+        _age_share("size", COHORT_AGE + 1).reindex(_age_share("size").index),  # month 4
+        _thirty_day_months(),
+        _age_share("size").round(2),              # coarser than asked
+    ],
 )
 
 
@@ -299,33 +467,67 @@ def _weeks(delta: pd.Series) -> pd.Series:
     return delta.dt.days / 7.0
 
 
+def _frequency() -> pd.Series:
+    return retailer_summary()["frequency"].astype("float64")
+
+
+def _frequency_before_last_day() -> pd.Series:
+    """Repeat days counted with the last day of the data (2025-12-31) left out: an exclusive end."""
+    days = _days()
+    kept = days[days["day"] < pd.Timestamp(RETAILER_END)]
+    counted = (kept.groupby("customer_id")["day"].nunique() - 1).astype("float64")
+    return counted.reindex(_frequency().index, fill_value=0.0).clip(lower=0.0).rename_axis("customer_id")
+
+
 frequency = Exercise(
     id="clv.btyd_frequency",
-    prompt="BTYD frequency per retailer customer: the number of repeat purchase days up to 2025-12-31.",
-    expected=lambda: retailer_summary()["frequency"].astype("float64"),
-    compare=compare_series,
+    prompt="BTYD frequency per retailer customer: the number of repeat purchase days up to 2025-12-31 "
+    "(whole numbers, exact).",
+    expected=_frequency,
+    compare=_exact_series,
     mistakes=(
         Mistake(
             "counts_first_purchase",
             "You counted every order, the first one included: that is RFM frequency. BTYD frequency counts "
             "REPEAT purchases only (and a one-time buyer has 0).",
             answer=lambda: _orders().groupby("customer_id")["order_id"].nunique().astype("float64"),
+            more="A customer who bought once has frequency 0 in the BTYD summary.",
         ),
         Mistake(
             "days_with_first",
             "You counted purchase days, the first one included. BTYD frequency counts REPEAT purchase "
-            "days: subtract the first.",
+            "days: the first day is not a repeat.",
             answer=lambda: _days().groupby("customer_id")["day"].nunique().astype("float64"),
+            more="A customer who bought on one day only has frequency 0.",
         ),
         Mistake(
             "orders_not_days",
             "Almost: you counted repeat ORDERS. The BTYD summary first collapses a customer's orders on the "
-            "same calendar day into one purchase (.dt.normalize(), then distinct days), then subtracts the first.",
+            "same calendar day into one purchase, then leaves out the first day.",
             answer=lambda: (_orders().groupby("customer_id")["order_id"].nunique() - 1).astype("float64"),
+            more="Two orders at 09:00 and 18:00 on the same day are one purchase: count distinct calendar days.",
+        ),
+        Mistake(
+            "last_day_left_out",
+            "Your period ends a day early: purchases on 2025-12-31 belong to the data (the end is inclusive).",
+            answer=_frequency_before_last_day,
+            more="Keep every order up to and including the last day of the data.",
         ),
     ),
-    hint="Distinct calendar purchase days per customer (order_date.dt.normalize()), minus 1 for the first purchase.",
+    hint="BTYD frequency counts purchase DAYS after the first one: collapse each customer's orders to "
+    "calendar days, then count the repeat days.",
+    more_hint="Orders on the same calendar day are one purchase, whatever their time of day; the first purchase "
+    "day is not a repeat.",
+    near_misses=lambda: [
+        _frequency_before_last_day(),
+        _bumped(_frequency(), -1.0, int(_frequency().to_numpy().argmax())),  # one customer one day short
+        _bumped(_frequency(), 1.0),
+    ],
 )
+
+
+def _recency() -> pd.Series:
+    return retailer_summary()["recency"]
 
 
 def _rfm_recency(weeks: bool) -> list[pd.Series]:
@@ -339,35 +541,55 @@ def _rfm_recency(weeks: bool) -> list[pd.Series]:
 
 recency = Exercise(
     id="clv.btyd_recency",
-    prompt="BTYD recency per retailer customer, in weeks: the time from the first to the last purchase day.",
-    expected=lambda: retailer_summary()["recency"],
-    compare=compare_series,
+    prompt="BTYD recency per retailer customer, in weeks (to 2 decimals): the time from the first to the last "
+    "purchase day.",
+    expected=_recency,
+    compare=_two_decimal_weeks,
     mistakes=(
         Mistake(
             "rfm_recency_days",
             "That is RFM recency (days from the last purchase to the end). BTYD recency is the customer's "
-            "AGE at the last purchase: last purchase day minus FIRST purchase day, in weeks.",
+            "AGE at the last purchase: from the FIRST purchase day to the last, in weeks.",
             variants=lambda: _rfm_recency(weeks=False),
+            more="A customer who bought once has BTYD recency 0, whatever how long ago that was.",
         ),
         Mistake(
             "rfm_recency_weeks",
             "Right unit, wrong quantity: you measured from the last purchase to the end of the data (RFM "
             "recency). BTYD recency runs from the FIRST to the LAST purchase.",
             variants=lambda: _rfm_recency(weeks=True),
+            more="The end of the data plays no part in recency; it does in T.",
         ),
         Mistake(
             "days_not_weeks",
-            "Right quantity, wrong unit: these are days. The model works in weeks: divide by 7.",
+            "Right quantity, wrong unit: these are days. The model works in weeks (7 days).",
             answer=lambda: (_first_last()["last"] - _first_last()["first"]).dt.days.astype("float64"),
+            more="Recency and T must be in the unit the model is fitted in; here that is weeks.",
         ),
         Mistake(
             "time_of_day",
             "Almost: you kept the time of day, so a purchase at 23:00 and one at 09:00 differ by a fraction. "
-            "The summary uses calendar days: .dt.normalize() the dates first.",
+            "The summary uses calendar days.",
             answer=lambda: (_first_last()["last_time"] - _first_last()["first_time"]).dt.total_seconds() / (7 * 86400),
+            more="Turn each order time into its calendar day (midnight) before you subtract.",
+        ),
+        Mistake(
+            "whole_weeks",
+            "You counted whole weeks only (rounded down): 10 days are 1.43 weeks, not 1. Keep the fraction.",
+            answer=lambda: ((_first_last()["last"] - _first_last()["first"]).dt.days // 7).astype("float64"),
+            more="Divide the number of days by 7 without rounding.",
         ),
     ),
-    hint="recency = (last purchase day - first purchase day).days / 7.",
+    hint="BTYD recency is the customer's age at the last purchase: the time between the first and the last "
+    "purchase DAY, in the model's unit (weeks).",
+    more_hint="Work with calendar days (no time of day), take each customer's first and last purchase day, and "
+    "turn the days between them into weeks.",
+    near_misses=lambda: [
+        _recency() + 1 / 7,                     # the days between counted inclusively (+1 day)
+        _weeks(_first_last()["last"] - _first_last()["first"]).round(1),
+        ((_first_last()["last"] - _first_last()["first"]).dt.days // 7).astype("float64"),
+        _bumped(_recency(), 1 / 7, int(_recency().to_numpy().argmax())),
+    ],
 )
 
 
@@ -375,39 +597,63 @@ def _t_from(end: pd.Timestamp, column: str = "first", unit_days: float = 7.0) ->
     return (end - _first_last()[column]).dt.days / unit_days
 
 
+def _T() -> pd.Series:
+    return retailer_summary()["T"]
+
+
 t_exercise = Exercise(
     id="clv.btyd_T",
-    prompt="BTYD T per retailer customer, in weeks: the time from the first purchase day to the end of the data (2025-12-31).",
-    expected=lambda: retailer_summary()["T"],
-    compare=compare_series,
+    prompt="BTYD T per retailer customer, in weeks (to 2 decimals): the time from the first purchase day to the "
+    "end of the data (2025-12-31).",
+    expected=_T,
+    compare=_two_decimal_weeks,
     mistakes=(
         Mistake(
             "days_not_weeks",
-            "Right quantity, wrong unit: these are days. recency and T must be in the model's unit, weeks: "
-            "divide by 7. (T in days and recency in weeks would silently give a wrong fit.)",
+            "Right quantity, wrong unit: these are days. recency and T must be in the model's unit, weeks. "
+            "(T in days and recency in weeks would silently give a wrong fit.)",
             answer=lambda: _t_from(pd.Timestamp(RETAILER_END), unit_days=1.0),
+            more="One week is 7 days.",
         ),
         Mistake(
             "from_last_purchase",
             "You measured from the LAST purchase (that is RFM recency). T is the customer's age: from the "
             "FIRST purchase day to the end of the period.",
             answer=lambda: _t_from(pd.Timestamp(RETAILER_END), column="last"),
+            more="Two customers who first bought on the same day have the same T, whatever they did since.",
         ),
         Mistake(
             "end_plus_one_day",
             "Off by one day: the period ends ON 2025-12-31 (inclusive), so T runs to that day, not to the "
             "snapshot 2026-01-01.",
             answer=lambda: _t_from(pd.Timestamp(RETAILER_END) + pd.Timedelta(days=1)),
+            more="Use the last day of the data itself as the end, as in the prompt.",
+        ),
+        Mistake(
+            "time_of_day",
+            "Almost: you kept the time of day of the first order, so T has a fraction of a day in it. The "
+            "summary counts calendar days.",
+            answer=lambda: (pd.Timestamp(RETAILER_END) - _first_last()["first_time"]).dt.total_seconds() / (7 * 86400),
+            more="Turn the first order time into its calendar day (midnight) before you subtract.",
         ),
     ),
-    hint="T = (2025-12-31 - first purchase day).days / 7.",
+    hint="T is the customer's age at the end of the data: the time from the first purchase DAY to the last day "
+    "of the data, in weeks.",
+    more_hint="The end is the last day of the data itself (inclusive), and both dates are calendar days.",
+    near_misses=lambda: [
+        _t_from(pd.Timestamp(RETAILER_END) - pd.Timedelta(days=1)),   # one day short
+        _t_from(pd.Timestamp(RETAILER_END)).round(1),
+        ((pd.Timestamp(RETAILER_END) - _first_last()["first"]).dt.days // 7).astype("float64"),
+        (pd.Timestamp(RETAILER_END) - _first_last()["first_time"]).dt.total_seconds() / (7 * 86400),
+    ],
 )
 
 
 # --- 7. P(alive) ----------------------------------------------------------------------------------
-def _p_alive(scale: float = 1.0) -> pd.Series:
+def _p_alive(scale: float = 1.0, T_shift: float = 0.0) -> pd.Series:
     s = cdnow_summary()
-    return _per_customer(cdnow_model().p_alive(s["frequency"], s["recency"] * scale, s["T"] * scale), s.index)
+    return _per_customer(cdnow_model().p_alive(s["frequency"], s["recency"] * scale, (s["T"] + T_shift) * scale),
+                         s.index)
 
 
 @cache
@@ -420,20 +666,23 @@ def _cdnow_full_summary() -> pd.DataFrame:
 
 p_alive = Exercise(
     id="clv.p_alive",
-    prompt="P(alive) of every CDNOW customer at the end of the calibration period (1997-09-30), from the fitted model.",
+    prompt="P(alive) of every CDNOW customer at the end of the calibration period (1997-09-30), from the fitted "
+    "model (to 3 decimals).",
     expected=lambda: _p_alive(),
-    compare=lambda answer, expected: compare_series(answer, expected, rtol=1e-5),
+    compare=_probabilities,
     mistakes=(
         Mistake(
             "p_dead",
-            "You gave the probability that the customer has DROPPED OUT. P(alive) is one minus your number.",
+            "You gave the probability that the customer has DROPPED OUT. P(alive) is the complement.",
             answer=lambda: 1.0 - _p_alive(),
+            more="A customer who bought often and recently should have a P(alive) close to 1.",
         ),
         Mistake(
             "days_not_weeks",
             "Your recency and T are in days but the model was fitted in weeks (its alpha is in weeks). Use "
             "the summary in weeks.",
             answer=lambda: _p_alive(scale=7.0),
+            more="The inputs of p_alive must be in the unit the model was fitted in: the columns of `cal`.",
         ),
         Mistake(
             "whole_period",
@@ -442,70 +691,115 @@ p_alive = Exercise(
             answer=lambda: _per_customer(cdnow_model().p_alive(
                 _cdnow_full_summary()["frequency"], _cdnow_full_summary()["recency"], _cdnow_full_summary()["T"]),
                 _cdnow_full_summary().index),
+            more="`cal` already holds frequency, recency and T at the end of calibration; the holdout columns "
+            "are for checking the forecast later.",
         ),
     ),
-    hint="model.p_alive(cal['frequency'], cal['recency'], cal['T']), as a Series indexed by customer_id.",
+    hint="The fitted model computes P(alive) from each customer's calibration summary: frequency, recency and "
+    "T, in weeks. Give one value per customer_id.",
+    more_hint="Pass the three calibration columns of `cal` to the model's P(alive) method and keep the customer "
+    "ids of `cal` as the index.",
+    near_misses=lambda: [
+        _p_alive(T_shift=1 / 7),          # calibration end one day late (1997-10-01)
+        _p_alive().round(2),
+        _bumped(_p_alive(), -0.01, int(_p_alive().to_numpy().argmax())),
+    ],
 )
 
 
 # --- 8. expected purchases in the holdout ----------------------------------------------------------
-def _expected_total(t: float) -> float:
+def _expected_total(t: float, rows: pd.Series | None = None) -> float:
     s = cdnow_summary()
-    return float(cdnow_model().expected_purchases(t, s["frequency"], s["recency"], s["T"]).sum())
+    each = pd.Series(cdnow_model().expected_purchases(t, s["frequency"], s["recency"], s["T"]), index=s.index)
+    return float(each.sum() if rows is None else each[rows].sum())
+
+
+def _holdout_total() -> float:
+    return _expected_total(HOLDOUT_WEEKS)
 
 
 expected_purchases = Exercise(
     id="clv.expected_purchases",
-    prompt="The total number of repeat purchases the model expects from the CDNOW customers in the 39-week holdout.",
-    expected=lambda: _expected_total(HOLDOUT_WEEKS),
-    compare=lambda answer, expected: compare_scalar(answer, expected, rtol=1e-5),
+    prompt="The total number of repeat purchases the model expects from the CDNOW customers in the 39-week "
+    "holdout (to 1 decimal).",
+    expected=_holdout_total,
+    compare=_one_decimal,
     mistakes=(
         Mistake(
             "horizon_in_months",
             "Your horizon is in months (9), but the model's unit is weeks: the holdout is 39 weeks long.",
-            applies=lambda answer: _close(answer, _expected_total(9.0)),
+            answer=lambda: _expected_total(9.0),
+            more="t is measured in the unit of recency and T: weeks.",
         ),
         Mistake(
             "horizon_in_days",
-            "Your horizon is in days (273), but the model's unit is weeks: t = 39.",
-            applies=lambda answer: _close(answer, _expected_total(273.0)),
+            "Your horizon is in days (273), but the model's unit is weeks.",
+            answer=lambda: _expected_total(273.0),
+            more="t is measured in the unit of recency and T: weeks.",
         ),
         Mistake(
             "one_year",
             "That is a 52-week horizon. The holdout runs from 1997-10-01 to 1998-06-30: 39 weeks.",
-            applies=lambda answer: _close(answer, _expected_total(52.0)),
+            answer=lambda: _expected_total(52.0),
+            more="Count the days from 1997-10-01 to 1998-06-30 and divide by 7.",
         ),
         Mistake(
             "mean_not_total",
-            "That is the expected number per customer; the task asks for the total over all customers (sum).",
-            applies=lambda answer: _close(answer, _expected_total(HOLDOUT_WEEKS) / len(cdnow_summary())),
+            "That is the expected number per customer; the task asks for the total over all customers.",
+            answer=lambda: _holdout_total() / len(cdnow_summary()),
+            more="The model gives one expected number per customer: add them up.",
         ),
         Mistake(
             "actual_holdout",
             "That is the number actually observed in the holdout. The task asks for the model's forecast "
             "(compare the two afterwards).",
-            applies=lambda answer: _close(answer, float(cdnow_summary()["frequency_holdout"].sum()), rtol=1e-9),
+            answer=lambda: float(cdnow_summary()["frequency_holdout"].sum()),
+            more="The forecast comes from the model and the calibration columns; the holdout column is what "
+            "really happened.",
+        ),
+        Mistake(
+            "repeat_buyers_only",
+            "You left out the customers without a repeat purchase in calibration. They may still buy in the "
+            "holdout, and the model expects some purchases from them too.",
+            answer=lambda: _expected_total(HOLDOUT_WEEKS, cdnow_summary()["frequency"] > 0),
+            more="Sum over every customer of `cal`, one-time buyers included.",
         ),
     ),
-    hint="model.expected_purchases(39, cal['frequency'], cal['recency'], cal['T']).sum()",
+    hint="The fitted model forecasts each customer's purchases over a horizon given in its own unit (weeks), "
+    "from the calibration summary; the task asks for the total over all customers.",
+    more_hint="Check the horizon first: how many weeks lie between 1997-10-01 and 1998-06-30? Then add up the "
+    "per-customer forecasts of every customer of `cal`.",
+    near_misses=lambda: [
+        _expected_total(HOLDOUT_WEEKS - 1),        # 38 weeks
+        _expected_total(HOLDOUT_WEEKS + 1),        # 40 weeks
+        _expected_total(272 / 7),                  # one day short
+        _expected_total(274 / 7),                  # both end days counted
+        _expected_total(HOLDOUT_WEEKS, cdnow_summary()["frequency"] > 0),
+        *_rounded(_holdout_total(), (0,)),
+    ],
 )
 
 
 # --- 9. the most one may pay to acquire a customer -------------------------------------------------
+@cache  # each mistake of the acquisition exercise asks for a variant; the CLV call is the slow part
 def _new_customer_clv(margin: float = MARGIN_RATE, annual_discount: float = ACQUISITION_DISCOUNT_PER_YEAR,
-                      months: int = ACQUISITION_HORIZON_MONTHS) -> float:
+                      months: int = ACQUISITION_HORIZON_MONTHS, monthly_discount: float | None = None) -> float:
     """Discounted expected margin of a brand-new customer's REPEAT purchases (x = t_x = T = 0)."""
     bgf, ggf = retailer_models()
+    rate = monthly_rate(annual_discount) if monthly_discount is None else monthly_discount
     value = customer_lifetime_value(bgf, ggf, [0], [0.0], [0.0], [0.0], horizon=months,
-                                    discount_rate=monthly_rate(annual_discount), unit="W", period="M",
-                                    margin=margin)
+                                    discount_rate=rate, unit="W", period="M", margin=margin)
     return float(np.asarray(value, dtype=float).ravel()[0])
 
 
-def _first_order_margin(margin: float = MARGIN_RATE) -> float:
+@cache
+def _first_orders() -> pd.Series:
     orders = _orders()
-    first = orders.sort_values(["customer_id", "order_date"]).groupby("customer_id")["amount"].first()
-    return margin * float(first.mean())
+    return orders.sort_values(["customer_id", "order_date"]).groupby("customer_id")["amount"].first()
+
+
+def _first_order_margin(margin: float = MARGIN_RATE) -> float:
+    return margin * float(_first_orders().mean())
 
 
 def max_acquisition_cost() -> float:
@@ -513,6 +807,7 @@ def max_acquisition_cost() -> float:
     return _first_order_margin() + _new_customer_clv()
 
 
+@cache
 def _existing_customers_mean_clv() -> float:
     bgf, ggf = retailer_models()
     s = retailer_summary()
@@ -523,51 +818,269 @@ def _existing_customers_mean_clv() -> float:
     return float(np.mean(np.asarray(value, dtype=float)))
 
 
+def _first_day_margin() -> float:
+    """30 % of the mean first purchase DAY (all orders of the first day summed)."""
+    days = _days().assign(amount=_orders()["amount"].to_numpy())
+    per_day = days.groupby(["customer_id", "day"])["amount"].sum()
+    return MARGIN_RATE * float(per_day.groupby(level="customer_id").first().mean())
+
+
 acquisition = Exercise(
     id="clv.max_acquisition_cost",
-    prompt="The most the retailer may pay to acquire a new customer (CNY): margin of the first order plus the "
-    "discounted CLV of the repeat purchases of a brand-new customer over 36 months.",
+    prompt="The most the retailer may pay to acquire a new customer (CNY, to the yuan): margin of the first order "
+    "plus the discounted CLV of the repeat purchases of a brand-new customer over 36 months.",
     expected=max_acquisition_cost,
-    compare=lambda answer, expected: compare_scalar(answer, expected, rtol=1e-3),
+    compare=_yuan,
     mistakes=(
         Mistake(
             "revenue_not_margin",
-            "You valued REVENUE. Acquisition is paid out of profit: multiply spend by the 30 % margin "
-            "(margin=0.3), for the first order too.",
-            applies=lambda answer: _close(answer, _first_order_margin(1.0) + _new_customer_clv(margin=1.0), 1e-3),
+            "You valued REVENUE. Acquisition is paid out of profit: value spend at the 30 % margin, for the "
+            "first order too.",
+            answer=lambda: _first_order_margin(1.0) + _new_customer_clv(margin=1.0),
+            more="Both parts of the answer are margins: the first order's and the repeat purchases'.",
         ),
         Mistake(
             "first_order_left_out",
             "You left out the first order: it is part of what the new customer brings (and it is certain). "
-            "Add its expected margin: 30 % of the mean first order.",
-            applies=lambda answer: _close(answer, _new_customer_clv(), 1e-3),
+            "Add its expected margin.",
+            answer=_new_customer_clv,
+            more="The first order's expected margin is 30 % of what an average new customer spends on their "
+            "first order.",
         ),
         Mistake(
             "undiscounted",
             "You did not discount: money in three years is worth less than the acquisition cost paid "
             "today. Use the monthly rate from 10 % a year.",
-            applies=lambda answer: _close(answer, _first_order_margin() + _new_customer_clv(annual_discount=0.0), 1e-3),
+            answer=lambda: _first_order_margin() + _new_customer_clv(annual_discount=0.0),
+            more="The CLV function takes a discount rate per period; the period here is a month.",
         ),
         Mistake(
             "existing_customers",
             "You averaged the CLV of the EXISTING customers; many of them are proven repeat buyers. A new "
             "customer has no history yet: frequency = recency = T = 0.",
-            applies=lambda answer: _close(answer, _first_order_margin() + _existing_customers_mean_clv(), 1e-3)
-            or _close(answer, _existing_customers_mean_clv(), 1e-3),
+            variants=lambda: [_first_order_margin() + _existing_customers_mean_clv(), _existing_customers_mean_clv()],
+            more="Value one customer who has just arrived: no repeat purchase, no age, no repeat spend yet.",
+        ),
+        Mistake(
+            "discount_divided_by_12",
+            "Close: dividing the annual rate by 12 ignores compounding, so your monthly rate is a little "
+            "too high and the value a little too low.",
+            answer=lambda: _first_order_margin() + _new_customer_clv(monthly_discount=ACQUISITION_DISCOUNT_PER_YEAR / 12),
+            more="Use the monthly rate that compounds to 10 % a year (as `d_month` in the workbook).",
         ),
     ),
-    hint="Add two parts: 30 % of the mean first-order amount, and customer_lifetime_value of a customer with no "
-    "history (all four summary values 0) over 36 months, at the monthly discount rate, with margin=0.3.",
+    hint="Add two parts: the expected margin of the first order (from the mean first-order amount) and the "
+    "discounted CLV of the repeat purchases of a customer with no history yet, over 36 months.",
+    more_hint="A brand-new customer has frequency, recency, T and repeat spend all 0; the CLV function needs the "
+    "monthly discount rate and the margin rate.",
+    near_misses=lambda: [
+        _first_order_margin() + _new_customer_clv(months=ACQUISITION_HORIZON_MONTHS - 1),
+        _first_order_margin() + _new_customer_clv(months=ACQUISITION_HORIZON_MONTHS + 1),
+        _first_order_margin() + _new_customer_clv(monthly_discount=ACQUISITION_DISCOUNT_PER_YEAR / 12),
+        _first_day_margin() + _new_customer_clv(),
+        MARGIN_RATE * float(_first_orders().median()) + _new_customer_clv(),
+        MARGIN_RATE * float(_orders()["amount"].mean()) + _new_customer_clv(),
+        round(max_acquisition_cost(), -1),
+    ],
+)
+
+
+# --- 10-12. interpretation and decisions ------------------------------------------------------------
+def _levers() -> dict[str, float]:
+    """CLV of exercise 1 after each lever of the best-lever question."""
+    return {
+        "A": _simple(retention=RETENTION_PER_MONTH + 0.01),
+        "B": _simple(margin=MARGIN_PER_MONTH * 1.10),
+        "C": _simple(discount=monthly_rate(DISCOUNT_PER_YEAR - 0.02)),
+    }
+
+
+#: The options of the best-lever question (the workbook prints them).
+LEVER_OPTIONS: dict[str, str] = {
+    "A": f"Raise the monthly retention by one point ({RETENTION_PER_MONTH:.2f} -> {RETENTION_PER_MONTH + 0.01:.2f}).",
+    "B": f"Raise the monthly margin by 10 % ({MARGIN_PER_MONTH:.0f} -> {MARGIN_PER_MONTH * 1.1:.0f} CNY).",
+    "C": f"Lower finance's discount rate by two points ({DISCOUNT_PER_YEAR:.0%} -> {DISCOUNT_PER_YEAR - 0.02:.0%} a year).",
+}
+
+
+def _best_lever() -> frozenset[str]:
+    values = _levers()
+    return frozenset({max(values, key=values.__getitem__)})
+
+
+best_lever = Exercise(
+    id="clv.best_lever",
+    prompt="Which of the three levers raises the simple CLV of exercise 1 the most? One letter.",
+    expected=_best_lever,
+    compare=compare_choice,
+    kind="interpret",
+    mistakes=(
+        Mistake(
+            "margin_is_linear",
+            "A 10 % higher margin gives exactly 10 % more CLV: the margin only scales the formula. Retention "
+            "sits in the denominator too, where 1 + d - r is small.",
+            answer=lambda: frozenset("B"),
+            more="Work out the denominator 1 + d - r before and after one more point of retention: by what share "
+            "does it shrink?",
+        ),
+        Mistake(
+            "discount_rate_lever",
+            "The discount rate is finance's, not marketing's lever, and two points a year are less than 0.2 "
+            "points a month: it barely moves the denominator.",
+            answer=lambda: frozenset("C"),
+            more="Compare the monthly discount rates at 12 % and 10 % a year with the one point of retention.",
+        ),
+    ),
+    hint="Recompute the CLV of exercise 1 for each option and compare, or reason with the formula: which input "
+    "changes its small denominator the most?",
+    more_hint="Compute the CLV of exercise 1 three times, each time changing only the one input an option "
+    "changes, and compare the three results.",
+    near_misses=lambda: _others("".join(LEVER_OPTIONS), _best_lever()),
+)
+
+
+#: The options of the holdout question (the workbook prints them).
+HOLDOUT_OPTIONS: dict[str, str] = {
+    "A": "The forecast is within 5 % of the purchases that really happened: the model can be used for planning "
+         "totals as it is.",
+    "B": "The model forecasts more than 5 % FEWER purchases than happened: plans based on it would be too "
+         "cautious (stock, staff, budgets); find out what changed in the holdout before relying on it.",
+    "C": "The model forecasts more than 5 % MORE purchases than happened: plans based on it would be too "
+         "optimistic.",
+    "D": "The comparison says nothing: the model was fitted by maximum likelihood, so it is right by construction.",
+}
+
+
+def _holdout_gap() -> float:
+    """(forecast - actual) / actual for the CDNOW holdout."""
+    actual = float(cdnow_summary()["frequency_holdout"].sum())
+    return (_holdout_total() - actual) / actual
+
+
+def _holdout_verdict() -> frozenset[str]:
+    gap = _holdout_gap()
+    return frozenset("A" if abs(gap) <= 0.05 else "B" if gap < 0 else "C")
+
+
+holdout_verdict = Exercise(
+    id="clv.holdout_verdict",
+    prompt="Compare the model's holdout forecast (the expected-purchases exercise) with the repeat purchases that really happened. "
+    "What does the comparison say? One letter.",
+    expected=_holdout_verdict,
+    compare=compare_choice,
+    kind="interpret",
+    mistakes=(
+        Mistake(
+            "fit_is_proof",
+            "A good fit on the calibration data is no proof of a good forecast: that is why a holdout period "
+            "is kept aside. The model never saw those purchases.",
+            answer=lambda: frozenset("D"),
+            more="The holdout is the only part of the data the model could not adjust itself to.",
+        ),
+        Mistake(
+            "direction_swapped",
+            "Look at the direction: is the forecast above or below the number that really happened?",
+            variants=lambda: [frozenset(letter) for letter in "BC" if letter not in _holdout_verdict()],
+            more="Print both numbers side by side: the model's holdout forecast and the sum of the holdout column.",
+        ),
+        Mistake(
+            "gap_not_measured",
+            "Measure the gap before you call it small: how far is the forecast from the actual number, as a "
+            "share of the actual number?",
+            variants=lambda: [frozenset("A")] if "A" not in _holdout_verdict() else [],
+            more="A gap of 5 % of the actual purchases is the line the options draw.",
+        ),
+    ),
+    hint="The cell after the expected-purchases exercise prints both numbers: the model's forecast and the holdout purchases that "
+    "really happened. Compare them as a share of the actual number.",
+    more_hint="Divide the difference (forecast minus actual) by the actual number: is it within 5 %, and if not, "
+    "in which direction?",
+    near_misses=lambda: _others("".join(HOLDOUT_OPTIONS), _holdout_verdict()),
+)
+
+
+#: The statements of the acquisition decision (the workbook prints them).
+ACQUISITION_STATEMENTS: dict[str, str] = {
+    "A": f"Paying {LIVESTREAM_COST_PER_CUSTOMER:.0f} CNY per new customer is below the break-even acquisition "
+         "cost you computed (the acquisition-cost exercise).",
+    "B": "At exactly the break-even cost, acquiring a customer neither creates nor destroys value (in expectation, "
+         "discounted).",
+    "C": "The break-even cost assumes the new customers behave like the retailer's past new customers; livestream "
+         "buyers may buy less often, so track their first months before scaling up.",
+    "D": "Because the offer is below the break-even cost, every marketing channel may spend up to that cost per "
+         "customer without further checks.",
+    "E": "The break-even cost you computed is a revenue figure: the 30 % margin still has to be taken off.",
+}
+
+
+def _acquisition_truth() -> frozenset[str]:
+    truth = {"B", "C"}
+    if LIVESTREAM_COST_PER_CUSTOMER < max_acquisition_cost():
+        truth.add("A")
+    return frozenset(truth)
+
+
+acquisition_decision = Exercise(
+    id="clv.acquisition_decision",
+    prompt=f"Marketing wants to pay {LIVESTREAM_COST_PER_CUSTOMER:.0f} CNY per new customer for livestream ads. "
+    "Which statements are right? Give all letters that apply.",
+    expected=_acquisition_truth,
+    compare=compare_choice_set,
+    kind="interpret",
+    mistakes=(
+        Mistake(
+            "average_for_every_channel",
+            "The break-even cost is for an AVERAGE new customer of the past. A channel that brings customers "
+            "who buy less (bargain hunters, one-off gift buyers) has a lower break-even cost: check per channel.",
+            variants=lambda: _misjudged("D", "".join(ACQUISITION_STATEMENTS), _acquisition_truth()),
+            more="Ask whose behaviour the model learned from, and whether livestream buyers are like them.",
+        ),
+        Mistake(
+            "margin_taken_twice",
+            "The break-even cost already values MARGIN (30 % of spend, for the first order and the repeat purchases): "
+            "taking the margin off again would count it twice.",
+            variants=lambda: _misjudged("E", "".join(ACQUISITION_STATEMENTS), _acquisition_truth()),
+            more="Look at the margin argument of the CLV call in the acquisition-cost exercise.",
+        ),
+        Mistake(
+            "offer_vs_break_even",
+            "Compare the two numbers directly: the proposed cost per customer and the break-even cost you computed.",
+            variants=lambda: _misjudged("A", "".join(ACQUISITION_STATEMENTS), _acquisition_truth()),
+            more="Statement A is a plain comparison of two numbers you already have.",
+        ),
+        Mistake(
+            "break_even_meaning",
+            "Break-even means the discounted expected margin equals the cost: at that price each customer pays "
+            "back exactly what it cost, no more.",
+            variants=lambda: _misjudged("B", "".join(ACQUISITION_STATEMENTS), _acquisition_truth()),
+            more="What is the net value of a customer acquired at exactly the break-even cost?",
+        ),
+        Mistake(
+            "model_assumption_missed",
+            "The model learned from the retailer's past customers; a new channel can bring different ones. "
+            "Tracking the first months of the new customers is how you find out.",
+            variants=lambda: _misjudged("C", "".join(ACQUISITION_STATEMENTS), _acquisition_truth()),
+            more="Which data was the BG/NBD and Gamma-Gamma fit on, and does it contain livestream customers?",
+        ),
+    ),
+    hint="Judge each statement on its own: compare the offer with the break-even cost you computed, and ask what the "
+    "break-even cost assumes about the customers it values.",
+    more_hint="Two statements are about the numbers (the offer against the break-even cost; margin or revenue), "
+    "three about what the break-even cost means and assumes.",
+    near_misses=lambda: _one_off("".join(ACQUISITION_STATEMENTS), _acquisition_truth()),
 )
 
 EXERCISES: tuple[Exercise, ...] = (
     simple,
     horizon,
+    best_lever,
     cohort,
     frequency,
     recency,
     t_exercise,
     p_alive,
     expected_purchases,
+    holdout_verdict,
     acquisition,
+    acquisition_decision,
 )

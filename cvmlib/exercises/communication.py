@@ -2,15 +2,29 @@
 
 Data exercises (NPS, the 4C audit, later buying) compute their expected answers from the shipped
 survey, customers and orders with :mod:`cvmlib.fourc`; every mistake computes the answer a
-participant with that misconception would give. Classification exercises (questions, NVC
-statements, Johari panes, Mehrabian) take their answer keys from :mod:`cvmlib.communication`.
-The rewrite and 5W2H exercises are checked by rule-based heuristics, and their hints say so.
+participant with that misconception would give. Each comparison accepts the precision its prompt
+states (NPS points to 2 decimals, shares to 3) and nothing wider: with 1,500 respondents one
+answer moved from promoter to passive changes the NPS by 0.07 points, more than a 2-decimal
+rounding. Each exercise computes its *near misses* (one respondent moved, a window one day
+longer, a tie broken the other way, one label wrong) and the exercise contract test checks that
+none of them is accepted.
+
+Classification exercises (hand-offs, Johari panes, Mehrabian, question types, NVC statements)
+take their answer keys from :mod:`cvmlib.communication` and this module. The interpretation
+questions (``kind="interpret"``) take the facts their statements rely on from the same
+computations as the data exercises, so their answer key follows the data.
+
+The free-text exercises (the NVC rewrite, the 5W2H plan, writing questions) are checked by the
+rule-based heuristics of :mod:`cvmlib.communication`: they reject placeholders, keyword soup,
+threats, sarcasm and vague times and name what they found, but they read words, not meaning. The
+hints say so, and their "expected" answer is a model answer that passes the same checks.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from functools import cache
+from functools import cache, partial
+from itertools import combinations
 from typing import Any
 
 import numpy as np
@@ -20,9 +34,15 @@ from cvmlib.communication import (
     JOHARI_PANES,
     NVC_STATEMENTS,
     QUESTION_BANK,
+    QUESTION_TYPES,
+    is_keyword_soup,
     johari_panes,
     nvc_issues,
+    placeholders,
     plan_gaps,
+    question_issues,
+    sarcasm_cues,
+    threats,
 )
 from cvmlib.datasets import load_customers, load_orders, load_survey
 from cvmlib.feedback import (
@@ -30,6 +50,8 @@ from cvmlib.feedback import (
     Mistake,
     NotComparable,
     chosen_option,
+    compare_choice,
+    compare_choice_set,
     compare_mapping,
     compare_scalar,
     compare_series,
@@ -37,7 +59,7 @@ from cvmlib.feedback import (
 from cvmlib.fourc import (
     FOUR_C_NAMES,
     FOUR_CS,
-    NPS_GROUPS,
+    INTERNAL_CHAIN,
     four_c_audit,
     main_channel,
     nps,
@@ -63,6 +85,24 @@ JOHARI_OTHERS: tuple[tuple[str, ...], ...] = (
 JOHARI_MIN_VOTES = 2
 
 
+def decimals_tolerance(decimals: int) -> float:
+    """The absolute tolerance that accepts an answer rounded to ``decimals`` places, and no more.
+
+    >>> decimals_tolerance(3)
+    0.000500001
+    """
+    return 0.5 * 10.0 ** -decimals + 1e-9
+
+
+# Precision of each exercise, as its prompt states it.
+#: NPS points to 2 decimals: one of 1,500 respondents moved between groups is 0.07 points; in the
+#: smallest channel (174 respondents) 0.57 points.
+_points = partial(compare_scalar, rtol=0.0, atol=decimals_tolerance(2))
+_points_series = partial(compare_series, rtol=0.0, atol=decimals_tolerance(2))
+#: Shares to 3 decimals: one respondent in the largest NPS group (427 complete windows) is 0.0023.
+_shares = partial(compare_series, rtol=0.0, atol=decimals_tolerance(3))
+
+
 # --------------------------------------------------------------------------------------------
 # Data
 # --------------------------------------------------------------------------------------------
@@ -86,12 +126,45 @@ def audit_input() -> pd.DataFrame:
     return survey
 
 
-def _scalar(answer: Any, expected: float) -> str | None:
-    return compare_scalar(answer, expected, rtol=1e-6)
-
-
 def _is_number(answer: Any) -> bool:
     return isinstance(answer, (int, float, np.number)) and not isinstance(answer, bool)
+
+
+# --------------------------------------------------------------------------------------------
+# Near misses: the smallest wrong answers
+# --------------------------------------------------------------------------------------------
+def _bumped(values: pd.Series, by: float, position: int = 0) -> pd.Series:
+    """``values`` with the one value at ``position`` changed by ``by``: one group wrong."""
+    out = values.astype("float64").copy()
+    out.iloc[position] += by
+    return out
+
+
+def _single_deviations(best: Mapping[str, frozenset[str]], options: Iterable[str]) -> list[dict[str, str]]:
+    """Every answer that is right for all keys but one: the smallest wrong answers of a menu question."""
+    right = {key: sorted(ok)[0] for key, ok in best.items()}
+    return [{**right, key: option} for key, ok in best.items() for option in options
+            if option.upper() not in {o.upper() for o in ok}]
+
+
+def _others(letters: str, right: frozenset[str]) -> list[str]:
+    """Every single option letter that is not a right one."""
+    return [letter for letter in letters if letter not in right]
+
+
+def _selections(letters: str) -> list[frozenset[str]]:
+    """Every non-empty selection of the option ``letters``."""
+    return [frozenset(chosen) for size in range(1, len(letters) + 1) for chosen in combinations(letters, size)]
+
+
+def _misjudged(letter: str, letters: str, truth: frozenset[str]) -> list[frozenset[str]]:
+    """The selections that get statement ``letter`` wrong: chosen though false, or left out though true."""
+    return [chosen for chosen in _selections(letters) if (letter in chosen) != (letter in truth)]
+
+
+def _one_off(letters: str, truth: frozenset[str]) -> list[frozenset[str]]:
+    """Every selection that gets exactly one statement wrong (one too many, or one left out)."""
+    return [selection for selection in (truth ^ {letter} for letter in letters) if selection]
 
 
 # --- 1. NPS -----------------------------------------------------------------------------------
@@ -100,33 +173,55 @@ def _share_points(promoter_min: int, detractor_max: int) -> float:
     return float(100 * ((scores >= promoter_min).mean() - (scores <= detractor_max).mean()))
 
 
+def _nps() -> float:
+    return nps(_survey()["nps"])
+
+
 nps_exercise = Exercise(
     id="communication.nps",
-    prompt="The retailer's net promoter score from the survey, in points (-100..100).",
-    expected=lambda: nps(_survey()["nps"]),
-    compare=_scalar,
+    prompt="The retailer's net promoter score from the survey, in points (-100..100), to 2 decimals.",
+    expected=_nps,
+    compare=_points,
     mistakes=(
         Mistake("mean_score",
                 "That is the mean answer (0..10). NPS is not an average: it is % promoters (9-10) minus "
                 "% detractors (0-6).",
                 applies=lambda a: _is_number(a) and any(
-                    compare_scalar(a, k * float(_survey()["nps"].mean()), rtol=1e-6) is None for k in (1, 10))),
+                    _points(a, k * float(_survey()["nps"].mean())) is None for k in (1, 10)),
+                more="Sort every answer into one of three groups first; the NPS only uses the sizes of two of them."),
         Mistake("passives_as_promoters",
                 "You counted the passives (7-8) as promoters. Promoters answer 9 or 10 only.",
-                answer=lambda: _share_points(7, 6)),
+                answer=lambda: _share_points(7, 6),
+                more="A 7 or an 8 counts on neither side: it is in the total, not in the promoters."),
+        Mistake("eight_as_promoter",
+                "You counted an 8 as a promoter. Promoters answer 9 or 10; 7 and 8 are passives.",
+                answer=lambda: _share_points(8, 6),
+                more="Check the lower bound of your promoter condition."),
         Mistake("detractors_0_to_5",
                 "Detractors are 0 to 6, not 0 to 5: a 6 is a detractor.",
-                answer=lambda: _share_points(9, 5)),
+                answer=lambda: _share_points(9, 5),
+                more="Check the upper bound of your detractor condition."),
         Mistake("fraction_not_points",
-                "Right idea, but NPS is given in points: multiply the difference of the two shares by 100.",
-                answer=lambda: nps(_survey()["nps"]) / 100),
+                "Right idea, but NPS is given in points: the difference of the two shares, times 100.",
+                answer=lambda: _nps() / 100,
+                more="An NPS lies between -100 and 100."),
         Mistake("passives_left_out",
                 "You divided by promoters + detractors only. Passives count in the number of respondents "
                 "(they are on neither side, but they are there).",
                 answer=lambda: float(100 * ((_survey()["nps"] >= 9).sum() - (_survey()["nps"] <= 6).sum())
-                                     / ((_survey()["nps"] >= 9) | (_survey()["nps"] <= 6)).sum())),
+                                     / ((_survey()["nps"] >= 9) | (_survey()["nps"] <= 6)).sum()),
+                more="The denominator is every respondent."),
     ),
-    hint="Promoters answer 9-10, detractors 0-6; NPS = 100 x (promoters - detractors) / all respondents.",
+    hint="Sort the answers into promoters, passives and detractors (see the definitions at the top); the NPS "
+    "compares the shares of two of these groups among ALL respondents, in points.",
+    more_hint="Compute the two shares separately and print them before you combine them; both are shares of all "
+    "the answers.",
+    near_misses=lambda: [
+        round(_nps(), 1),
+        _nps() - 100 / len(_survey()),            # one promoter read as a passive
+        _share_points(8, 6),
+        _share_points(9, 5),
+    ],
 )
 
 
@@ -142,12 +237,23 @@ def _as_c_columns(answer: Any) -> Any:
     return answer
 
 
+@cache  # read-only: the audit, the weakest-C exercise and the audit-reading question use it
 def _level_audit() -> pd.DataFrame:
     return four_c_audit(audit_input(), by="membership_level")
 
 
 def _compare_weakest(answer: Any, expected: pd.Series) -> str | None:
     return compare_series(_as_c_columns(answer), expected)
+
+
+def _second_weakest_once() -> pd.Series:
+    """The weakest C of every level, except the level whose two lowest Cs are closest: its runner-up."""
+    means = _level_audit()[list(FOUR_CS)]
+    ordered = np.sort(means.to_numpy(), axis=1)
+    closest = int(np.argmin(ordered[:, 1] - ordered[:, 0]))
+    answer = weakest_c(_level_audit()).astype("object")
+    answer.iloc[closest] = means.iloc[closest].sort_values().index[1]
+    return answer
 
 
 weakest_exercise = Exercise(
@@ -157,17 +263,33 @@ weakest_exercise = Exercise(
     compare=_compare_weakest,
     mistakes=(
         Mistake("strongest_c",
-                "You picked each level's BEST C (idxmax). The audit looks for the weakest one: idxmin.",
-                answer=lambda: _level_audit()[list(FOUR_CS)].idxmax(axis=1)),
+                "You picked each level's BEST C. The audit looks for the weakest one: the lowest mean.",
+                answer=lambda: _level_audit()[list(FOUR_CS)].idxmax(axis=1),
+                more="For each row of the level-by-C table of means, name the column with the smallest value."),
         Mistake("weakest_level_per_c",
                 "Your answer has one row per C: that is the weakest LEVEL for each C. Turn it round: one "
-                "row per membership level, naming its weakest C (idxmin along axis=1).",
-                applies=lambda a: isinstance(a, pd.Series) and set(map(str, a.index)) == set(FOUR_CS)),
+                "row per membership level, naming its weakest C.",
+                applies=lambda a: isinstance(a, pd.Series) and set(map(str, a.index)) == set(FOUR_CS),
+                more="Search along each row (across the four C columns), not down each column."),
         Mistake("nps_column_included",
                 "Keep only the four rating columns: 'nps' (0..10) and 'respondents' are on other scales.",
-                applies=lambda a: isinstance(a, pd.Series) and a.astype(str).isin(["nps", "respondents"]).any()),
+                applies=lambda a: isinstance(a, pd.Series) and a.astype(str).isin(["nps", "respondents"]).any(),
+                more="Select the four C columns before you look for the lowest mean."),
+        Mistake("median_not_mean",
+                "You compared MEDIANS; ratings 1..5 have many ties, so medians hide the differences. The task "
+                "asks for the lowest MEAN rating.",
+                answer=lambda: audit_input().groupby("membership_level", observed=True)[list(FOUR_CS)]
+                .median().idxmin(axis=1),
+                more="Use the mean of each C per level."),
     ),
-    hint="Group by membership_level, take the mean of the four rating columns, then idxmin along the columns.",
+    hint="Average each of the four rating columns within each membership level; each level's weakest C is the "
+    "column with the lowest average in its row.",
+    more_hint="Your table of means should have one row per level and four columns; the answer has one entry per "
+    "row.",
+    near_misses=lambda: [
+        _second_weakest_once(),
+        audit_input().groupby("membership_level", observed=True)[list(FOUR_CS)].median().idxmin(axis=1),
+    ],
 )
 
 
@@ -181,43 +303,76 @@ def _channel_by_spend() -> pd.Series:
     return _survey()["customer_id"].map(spend.idxmax(axis=1).astype("str"))
 
 
+def _channel_ties_last() -> pd.Series:
+    """Main channel with ties going to the LAST channel in alphabetical order."""
+    counts = _orders().groupby(["customer_id", "channel"], observed=True).size().unstack(fill_value=0)
+    return _survey()["customer_id"].map(counts.iloc[:, ::-1].idxmax(axis=1).astype("str"))
+
+
+@cache
+def _nps_by_channel() -> pd.Series:
+    return four_c_audit(audit_input(), by="main_channel")["nps"]
+
+
 nps_channel = Exercise(
     id="communication.nps_by_channel",
-    prompt="NPS (points) per main channel; a customer's main channel is the one with the most orders.",
-    expected=lambda: four_c_audit(audit_input(), by="main_channel")["nps"],
-    compare=lambda answer, expected: compare_series(answer, expected, rtol=1e-6),
+    prompt="NPS (points, to 2 decimals) per main channel; a customer's main channel is the one with the most "
+    "orders (ties: the channel first in alphabetical order).",
+    expected=_nps_by_channel,
+    compare=_points_series,
     mistakes=(
         Mistake("mean_score",
-                "Those are mean answers per channel. Compute NPS in each channel: % promoters - % detractors.",
-                answer=lambda: _nps_by(audit_input()["main_channel"], "mean")),
+                "Those are mean answers per channel. Compute the NPS within each channel.",
+                answer=lambda: _nps_by(audit_input()["main_channel"], "mean"),
+                more="Apply the NPS of exercise 1 to the answers of each channel separately."),
         Mistake("main_channel_by_spend",
                 "Your main channel is the one with the most SPEND. The task defines it by the number of "
                 "ORDERS (where the customer comes to buy).",
-                answer=lambda: _nps_by(_channel_by_spend())),
+                answer=lambda: _nps_by(_channel_by_spend()),
+                more="Count each customer's orders per channel; the amounts play no part."),
         Mistake("passives_as_promoters",
                 "You counted the passives (7-8) as promoters. Promoters answer 9 or 10 only.",
                 answer=lambda: _nps_by(audit_input()["main_channel"],
-                                       lambda s: float(100 * ((s >= 7).mean() - (s <= 6).mean())))),
+                                       lambda s: float(100 * ((s >= 7).mean() - (s <= 6).mean()))),
+                more="Use the same groups as in exercise 1."),
+        Mistake("ties_broken_differently",
+                "Almost: customers with as many orders in two channels are given to the other channel. The task "
+                "gives a tie to the channel that comes first in alphabetical order.",
+                answer=lambda: _nps_by(_channel_ties_last()),
+                more="Many customers have a tie; with the channels as columns in alphabetical order, the first "
+                "maximum of a row is the one the task means."),
     ),
-    hint="Count orders per customer and channel, take the channel with the most, map it onto the survey, "
-    "then compute NPS within each channel.",
+    hint="Find each customer's main channel from the orders (count orders per customer and channel), attach it "
+    "to the survey answers, then compute the NPS within each channel.",
+    more_hint="Check the tie rule: a customer with the same number of orders in two channels belongs to the one "
+    "first in alphabetical order.",
+    near_misses=lambda: [
+        _nps_by(_channel_ties_last()),
+        _nps_by_channel().round(1),
+        _bumped(_nps_by_channel(), -100 / float(four_c_audit(audit_input(), by="main_channel")["respondents"].max()),
+                int(four_c_audit(audit_input(), by="main_channel")["respondents"].to_numpy().argmax())),
+    ],
 )
 
 
 # --- 4. later buying by NPS group --------------------------------------------------------------
-def _later(window_start_offset: int = 1, keep_incomplete: bool = False) -> pd.Series:
-    """Orders in the window per response; variants for the mistakes."""
+@cache  # read-only: each mistake and near miss of the later-buying exercise asks for one variant
+def _later(window_start_offset: int = 1, keep_incomplete: bool = False, window: int = WINDOW_DAYS,
+           end_inclusive: bool = False) -> pd.Series:
+    """Orders in the window per response; variants for the mistakes and near misses."""
     survey = _survey()
-    if window_start_offset == 1 and not keep_incomplete:
+    if window_start_offset == 1 and not keep_incomplete and window == WINDOW_DAYS and not end_inclusive:
         return purchases_after(survey, _orders(), WINDOW_DAYS, SNAPSHOT_DATE).astype("float64")
     day = _orders()["order_date"].dt.normalize()
     paired = survey[["customer_id", "response_date"]].reset_index().merge(
         _orders()[["customer_id"]].assign(day=day), on="customer_id")
     offset = (paired["day"] - paired["response_date"]).dt.days
-    inside = paired[(offset >= window_start_offset) & (offset <= WINDOW_DAYS)]
+    inside = paired[(offset >= window_start_offset) & (offset <= window)]
     counts = inside.groupby("index").size().reindex(survey.index, fill_value=0).astype("float64")
     if not keep_incomplete:
-        complete = survey["response_date"] + pd.Timedelta(days=WINDOW_DAYS) < pd.Timestamp(SNAPSHOT_DATE)
+        last = survey["response_date"] + pd.Timedelta(days=WINDOW_DAYS)
+        snapshot = pd.Timestamp(SNAPSHOT_DATE)
+        complete = last <= snapshot if end_inclusive else last < snapshot
         counts[~complete] = np.nan
     return counts
 
@@ -230,29 +385,62 @@ def _share_buying(later: pd.Series, statistic: str = "share") -> pd.Series:
     return shares.set_axis(shares.index.astype("str")).rename_axis("nps_group")
 
 
+def _repeat_shares() -> pd.Series:
+    return _share_buying(_later())
+
+
+def _one_respondent_less() -> pd.Series:
+    """The largest group's share with one buyer fewer."""
+    groups = nps_groups(_survey()["nps"])[_later().notna()].astype("str").value_counts()
+    shares = _repeat_shares()
+    position = list(shares.index).index(groups.idxmax())
+    return _bumped(shares, -1.0 / float(groups.max()), position)
+
+
 repeat_exercise = Exercise(
     id="communication.repeat_by_nps_group",
     prompt=f"Per NPS group, the share of respondents who ordered again in the {WINDOW_DAYS} days after "
-    "the response day (complete windows only).",
-    expected=lambda: _share_buying(_later()),
-    compare=lambda answer, expected: compare_series(answer, expected, rtol=1e-6),
+    "the response day (complete windows only), to 3 decimals.",
+    expected=_repeat_shares,
+    compare=_shares,
     mistakes=(
         Mistake("incomplete_windows_as_zero",
                 f"Your shares are too low: respondents who answered less than {WINDOW_DAYS} days before the "
                 "end of the data have not had the full window to buy, and count as non-buyers in your "
                 "version. Keep only complete windows.",
-                answer=lambda: _share_buying(_later(keep_incomplete=True))),
+                answer=lambda: _share_buying(_later(keep_incomplete=True)),
+                more="A window is complete when its last day (response day + 90) is before SNAPSHOT_DATE."),
         Mistake("response_day_included",
                 "You counted orders on the response day itself; the window starts the day AFTER the response "
                 "(an order on the same day may have come before the answer).",
-                answer=lambda: _share_buying(_later(window_start_offset=0))),
+                answer=lambda: _share_buying(_later(window_start_offset=0)),
+                more="The first day of the window is response day + 1."),
         Mistake("mean_orders_not_share",
                 "That is the mean NUMBER of orders per respondent. The task asks for the SHARE of respondents "
                 "with at least one order.",
-                answer=lambda: _share_buying(_later(), "mean")),
+                answer=lambda: _share_buying(_later(), "mean"),
+                more="Turn each respondent's count into yes/no (at least one order) before averaging."),
+        Mistake("window_too_long",
+                f"Your window is one day too long: it runs from the day after the response to response day + "
+                f"{WINDOW_DAYS}, inclusive, not + {WINDOW_DAYS + 1}.",
+                answer=lambda: _share_buying(_later(window=WINDOW_DAYS + 1)),
+                more="Count the days of your window: there must be exactly 90."),
+        Mistake("window_end_on_snapshot",
+                "Almost: you kept the windows that end ON SNAPSHOT_DATE, the first day without data. Such a "
+                "window misses its last day.",
+                answer=lambda: _share_buying(_later(end_inclusive=True)),
+                more="A window is complete only if its last day is a day with data (before SNAPSHOT_DATE)."),
     ),
-    hint="Count each respondent's orders from response day + 1 to response day + 90, drop the windows that "
-    "end on or after 2026-01-01, then take the mean of (orders > 0) per NPS group.",
+    hint="Each respondent has a 90-day window starting the day after the answer; keep only the windows that "
+    "lie wholly within the data, then ask per NPS group: what share bought at least once in its window?",
+    more_hint="Check the two edges of the window (first day = response day + 1, last day = response day + 90) "
+    "and the completeness rule (the last day must be before SNAPSHOT_DATE).",
+    near_misses=lambda: [
+        _share_buying(_later(window=WINDOW_DAYS + 1)),
+        _share_buying(_later(end_inclusive=True)),
+        _one_respondent_less(),
+        _repeat_shares().round(2),
+    ],
 )
 
 
@@ -284,18 +472,29 @@ handoff_exercise = Exercise(
     prompt="For each complaint category, the internal team whose hand-off most likely broke.",
     expected=lambda: HANDOFF_ANSWERS,
     compare=lambda answer, expected: compare_mapping(_normalised_teams(answer), expected),
+    kind="interpret",
     mistakes=(
         Mistake("receiver_not_source",
                 "After-sales HEARS every complaint, but a late or wrong parcel was not caused there. Follow the "
                 "chain upstream: which team's hand-off to the next one broke?",
-                applies=lambda a: _team(a, "delivery_delay") == "AFTER-SALES" or _team(a, "wrong_item") == "AFTER-SALES"),
+                applies=lambda a: _team(a, "delivery_delay") == "AFTER-SALES" or _team(a, "wrong_item") == "AFTER-SALES",
+                more="Ask where the parcel was when it went wrong: who picked, packed and handed it to the courier?"),
         Mistake("attitude_upstream",
                 "Service attitude is about the conversation with the customer, so it belongs to the team that "
                 "talks to them after the sale.",
-                applies=lambda a: _team(a, "service_attitude") not in {"", "AFTER-SALES"}),
+                applies=lambda a: _team(a, "service_attitude") not in {"", "AFTER-SALES"},
+                more="Which team is on the phone or in the chat when a customer complains about an agent's tone?"),
+        Mistake("refund_elsewhere",
+                "A refund is processed after the sale, once the customer has asked for it: that step belongs to "
+                "the last team in the chain.",
+                applies=lambda a: _team(a, "refund_request") not in {"", "AFTER-SALES"},
+                more="Who handles the customer's request once the goods are delivered?"),
     ),
     hint="Walk the chain marketing -> sales -> order desk -> warehouse -> after-sales and ask where the "
     "problem was created, not where it was reported.",
+    more_hint="For each category, picture the moment it went wrong (a price shown, an order keyed in, a parcel "
+    "packed, a call answered) and name the team at work at that moment.",
+    near_misses=lambda: _single_deviations(HANDOFF_ANSWERS, [team for team in INTERNAL_CHAIN]),
 )
 
 
@@ -324,6 +523,20 @@ def _compare_panes(answer: Any, expected: Mapping[str, list[str]]) -> str | None
     return None if not off else f"Not right yet: the {', '.join(repr(p) for p in off)} pane(s)."
 
 
+def _one_trait_moved() -> list[dict[str, list[str]]]:
+    """Every answer with exactly one trait in a wrong pane."""
+    right = _panes()
+    moved = []
+    for pane, traits in right.items():
+        for trait in traits:
+            for other in JOHARI_PANES:
+                if other != pane:
+                    answer = {p: [t for t in ts if t != trait] for p, ts in right.items()}
+                    answer[other] = [*answer[other], trait]
+                    moved.append(answer)
+    return moved
+
+
 johari_exercise = Exercise(
     id="communication.johari",
     prompt="Place each of the twelve traits into the open, blind, hidden or unknown pane.",
@@ -333,17 +546,23 @@ johari_exercise = Exercise(
         Mistake("blind_hidden_swapped",
                 "Blind and hidden are swapped. BLIND = others see it, the person does not (they did not choose "
                 "it); HIDDEN = the person knows it, the others did not choose it.",
-                answer=lambda: {**_panes(), "blind": _panes()["hidden"], "hidden": _panes()["blind"]}),
+                answer=lambda: {**_panes(), "blind": _panes()["hidden"], "hidden": _panes()["blind"]},
+                more="Blind spots are what OTHERS know about you and you do not."),
         Mistake("one_vote_enough",
                 f"You counted a trait as known to the colleagues when ONE of them chose it. The rule here: "
                 f"at least {JOHARI_MIN_VOTES} of the three.",
-                answer=lambda: _panes(min_votes=1)),
+                answer=lambda: _panes(min_votes=1),
+                more="Count, for each trait, how many of the three colleagues chose it."),
         Mistake("unknown_left_out",
                 "Every trait goes into a pane, including those nobody chose: they are the 'unknown' pane.",
-                applies=lambda a: isinstance(a, Mapping) and not a.get("unknown")),
+                applies=lambda a: isinstance(a, Mapping) and not a.get("unknown"),
+                more="The four panes together hold all twelve traits, each exactly once."),
     ),
-    hint="Known to self = in JOHARI_SELF; known to others = chosen by at least 2 colleagues. open = both, "
-    "blind = others only, hidden = self only, unknown = neither.",
+    hint="Decide two things per trait: is it known to self (the agent chose it) and known to others (enough "
+    "colleagues chose it)? The two answers name the pane.",
+    more_hint="open = known to both, blind = known to others only, hidden = known to self only, unknown = "
+    "neither; known to others needs at least MIN_VOTES colleagues.",
+    near_misses=_one_trait_moved,
 )
 
 
@@ -373,20 +592,30 @@ MEHRABIAN_QUESTIONS: dict[str, tuple[str, dict[str, str]]] = {
 MEHRABIAN_ANSWERS: dict[str, frozenset[str]] = {"m1": frozenset("B"), "m2": frozenset("C"), "m3": frozenset("A")}
 
 
-
 mehrabian_exercise = Exercise(
     id="communication.mehrabian",
     prompt="Answer the three questions on what the 7-38-55 finding does and does not say.",
     expected=lambda: MEHRABIAN_ANSWERS,
     compare=compare_mapping,
+    kind="interpret",
     mistakes=(
         Mistake("all_communication",
                 "The experiments did not study conversations or message content: listeners judged single words "
                 "said in different tones, about the speaker's liking, with inconsistent cues.",
-                applies=lambda a: chosen_option(a, "m1") == "A" or chosen_option(a, "m2") in {"A", "B"} or chosen_option(a, "m3") == "B"),
+                applies=lambda a: chosen_option(a, "m1") == "A" or chosen_option(a, "m2") in {"A", "B"}
+                or chosen_option(a, "m3") == "B",
+                more="A finding holds for the setting it was measured in; ask what was measured."),
+        Mistake("smile_fixes_all",
+                "Consistency between words and tone matters, but a friendly voice does not make a poor solution "
+                "acceptable: the content still has to solve the customer's problem.",
+                applies=lambda a: chosen_option(a, "m3") == "C",
+                more="The experiments were about judging feelings, not about accepting solutions."),
     ),
     hint="Re-read the description of the experimental setting: what did the listeners hear, and what did they "
     "judge?",
+    more_hint="The listeners heard single words and judged how much the speaker liked someone. Which options "
+    "stay within that?",
+    near_misses=lambda: _single_deviations(MEHRABIAN_ANSWERS, "ABC"),
 )
 
 
@@ -406,21 +635,28 @@ questions_exercise = Exercise(
     prompt="Label each customer-service question open, closed or probing.",
     expected=lambda: _labels(QUESTION_BANK),
     compare=compare_mapping,
+    kind="interpret",
     mistakes=(
         Mistake("polite_open_as_closed",
                 "'Could you walk me through ...' starts like a yes/no question, but nobody answers it with 'yes': "
                 "it invites the customer's story. Judge a question by the answer it invites.",
-                applies=lambda a: isinstance(a, Mapping) and str(a.get("q7", "")).strip().lower() == "closed"),
+                applies=lambda a: isinstance(a, Mapping) and str(a.get("q7", "")).strip().lower() == "closed",
+                more="Imagine the customer's reply: a story, or one word?"),
         Mistake("probing_as_open",
                 "A probing question is also open-ended, but it digs into something the customer already said "
                 "('you mentioned...', 'when you say...', 'an example'). Mark those as probing.",
-                applies=lambda a: _wrong_as(a, QUESTION_BANK, "probing", "open")),
+                applies=lambda a: _wrong_as(a, QUESTION_BANK, "probing", "open"),
+                more="Does the question refer back to the customer's own words?"),
         Mistake("choice_as_open",
                 "'Would you prefer a refund or a replacement?' offers a fixed choice: a closed question.",
-                applies=lambda a: isinstance(a, Mapping) and str(a.get("q8", "")).strip().lower() == "open"),
+                applies=lambda a: isinstance(a, Mapping) and str(a.get("q8", "")).strip().lower() == "open",
+                more="A question with a fixed list of possible answers is closed, however polite."),
     ),
     hint="Open: invites a story (what/how/walk me through). Closed: a fact, yes/no or a fixed choice. "
     "Probing: follows up on what the customer said.",
+    more_hint="For each question, imagine the shortest honest reply: one word or a choice (closed), a story "
+    "(open), or more about something already said (probing).",
+    near_misses=lambda: _single_deviations(_labels(QUESTION_BANK), QUESTION_TYPES),
 )
 
 
@@ -430,50 +666,128 @@ observations_exercise = Exercise(
     prompt="Label each statement 'observation' or 'evaluation'.",
     expected=lambda: _labels(NVC_STATEMENTS),
     compare=compare_mapping,
+    kind="interpret",
     mistakes=(
         Mistake("absolute_as_observation",
                 "A statement with 'always' or 'never' generalises: it is an evaluation even when it sounds "
                 "like a fact. Check s2 and s7 again.",
                 applies=lambda a: isinstance(a, Mapping) and any(
-                    str(a.get(k, "")).strip().lower() == "observation" for k in ("s2", "s7"))),
+                    str(a.get(k, "")).strip().lower() == "observation" for k in ("s2", "s7")),
+                more="Could a camera record 'always'? It can record how many times, and when."),
         Mistake("label_as_observation",
                 "'Lazy', 'aggressive', 'careless' are labels: what did the person DO that you could film?",
-                applies=lambda a: _wrong_as(a, NVC_STATEMENTS, "evaluation", "observation")),
+                applies=lambda a: _wrong_as(a, NVC_STATEMENTS, "evaluation", "observation"),
+                more="A label is a conclusion about a person; an observation describes an action."),
         Mistake("number_as_evaluation",
                 "A statement with counts and dates that a camera could record is an observation, even when the "
                 "news is bad.",
-                applies=lambda a: _wrong_as(a, NVC_STATEMENTS, "observation", "evaluation")),
+                applies=lambda a: _wrong_as(a, NVC_STATEMENTS, "observation", "evaluation"),
+                more="Bad news is not a judgement: 'the refund took twelve days' is a fact."),
     ),
     hint="Observation = what a camera would record (who did what, how often, when). Evaluation = a judgement "
     "or a generalisation.",
+    more_hint="Look for the words that a camera could not record: labels of people and words such as always or "
+    "never.",
+    near_misses=lambda: _single_deviations(_labels(NVC_STATEMENTS), ("observation", "evaluation")),
 )
 
 
 # --- 10. NVC rewrite (heuristic) -----------------------------------------------------------------
 #: The message to rewrite in the workbook.
 ORIGINAL_MESSAGE = "Your warehouse is always late and careless. Fix it, or I escalate to the director."
+#: A model rewrite: it passes the same heuristic the participant's answer is checked by.
+MODEL_REWRITE = (
+    "In the last two weeks, 9 of our 60 next-day orders left the warehouse one day late, and 4 of those "
+    "customers called us. I am worried, because I need to give customers delivery dates we can keep. "
+    "Would you meet me on Thursday at 10:00 to agree how next-day orders are flagged at packing?"
+)
+_HEURISTIC_NOTE = ("(This check is a rule-based heuristic: it looks for words and patterns, not meaning. Passing "
+                   "it is the start; read your message aloud to a colleague as well.)")
+
+
+def _as_text(answer: Any, what: str) -> str:
+    if not isinstance(answer, str):
+        raise NotComparable(f"Expected your {what} as a string, got {type(answer).__name__}.")
+    if not answer.strip():
+        raise NotComparable(f"Your {what} is empty: write it out, then check again.")
+    return answer
 
 
 def _compare_rewrite(answer: Any, expected: Any) -> str | None:
-    if not isinstance(answer, str):
-        raise NotComparable(f"Expected your message as a string, got {type(answer).__name__}.")
-    if answer.strip() == ORIGINAL_MESSAGE:
+    text = _as_text(answer, "message")
+    if text.strip() == ORIGINAL_MESSAGE:
         return "That is the original message: rewrite it in four parts."
-    issues = nvc_issues(answer)
+    issues = nvc_issues(text)
     return None if not issues else " ".join(issues)
+
+
+def _is_text(answer: Any) -> bool:
+    return isinstance(answer, str) and bool(answer.strip())
 
 
 nvc_rewrite = Exercise(
     id="communication.nvc_rewrite",
     prompt="Rewrite the after-sales lead's message to the warehouse lead as observation, feeling, need, request.",
-    expected=lambda: None,
+    expected=lambda: MODEL_REWRITE,
     compare=_compare_rewrite,
-    hint="(This check is a rule-based heuristic: it looks for words, not meaning. Passing it is the start; "
-    "read your message aloud to a colleague as well.)",
+    kind="interpret",
+    mistakes=(
+        Mistake("original_message",
+                "That is the original message: rewrite it in four parts (observation, feeling, need, request).",
+                applies=lambda a: _is_text(a) and a.strip() == ORIGINAL_MESSAGE,
+                more="Start with what a camera would have recorded in the last weeks: how many orders, how late."),
+        Mistake("threat",
+                "Your message contains a threat (like the original's 'or I escalate'): a threat makes the "
+                "warehouse lead defend, not solve. An NVC request leaves the other person free to say no.",
+                applies=lambda a: _is_text(a) and bool(threats(a)),
+                more="Replace the threat by a request the warehouse lead can say yes to: a meeting, a list, a change "
+                "by a named day."),
+        Mistake("keyword_soup",
+                "Your message is a list of the four labels and keywords, not sentences. Write the message you would "
+                "really send: what happened, how you feel, what you need, what you ask.",
+                applies=lambda a: _is_text(a) and is_keyword_soup(a),
+                more="Each of the four parts is a full sentence with its own content: numbers and dates, a feeling "
+                "word, the thing you need, the action you ask for."),
+        Mistake("placeholder_left",
+                "There is a placeholder left in your message (such as tbc, ???, xxx, TODO, a lone ...): fill in the "
+                "real content before you check.",
+                applies=lambda a: _is_text(a) and bool(placeholders(a)),
+                more="Search your message for the stand-ins you meant to replace."),
+        Mistake("sarcasm",
+                "Your message sounds sarcastic (mock praise, 'genius', words in capitals, quotes around a promise): "
+                "in writing, irony reads as contempt and gets a defensive answer.",
+                applies=lambda a: _is_text(a) and bool(sarcasm_cues(a)),
+                more="Say plainly what happened; the numbers make the point without irony."),
+    ),
+    hint=_HEURISTIC_NOTE,
+    more_hint="Check the four parts one by one: an observation with numbers and dates, a feeling word, a need "
+    "('because I need ...'), and a request for something doable by a named day.",
+    near_misses=lambda: [
+        MODEL_REWRITE.replace("on Thursday at 10:00", "sometime next week"),
+        MODEL_REWRITE.replace("on Thursday at 10:00", "asap"),
+        MODEL_REWRITE.replace("9 of our 60", "XXX of our"),
+        MODEL_REWRITE + " Otherwise I escalate to the director.",
+        "Thanks SO much for the amazing service, genius. " + MODEL_REWRITE,
+        "observation feeling need request when I you",
+        MODEL_REWRITE.replace("Would you meet me on Thursday at 10:00 to agree how next-day orders are flagged at "
+                              "packing?", "Would you?"),
+    ],
 )
 
 
 # --- 11. 5W2H plan (heuristic) -------------------------------------------------------------------
+#: A model plan for the workbook's call notes: it passes the same heuristic.
+MODEL_PLAN: dict[str, str] = {
+    "what": "120 Spring Festival gift boxes, food and grocery",
+    "why": "gifts for the company's staff",
+    "who": "Ms Chen (HR manager, customer); Li Wei (order desk, our owner)",
+    "when": "delivered before 2026-02-06; confirm the delivery day by 2026-01-16",
+    "where": "office reception, Xihu district, Hangzhou",
+    "how": "pick and pack as one shipment, courier with appointment; VAT invoice sent before dispatch",
+    "how much": "120 boxes x about 200 CNY = about 24,000 CNY",
+}
+
+
 def _compare_plan(answer: Any, expected: Any) -> str | None:
     if not isinstance(answer, Mapping):
         raise NotComparable(f"Expected a dict with the seven 5W2H fields, got {type(answer).__name__}.")
@@ -484,21 +798,200 @@ def _compare_plan(answer: Any, expected: Any) -> str | None:
 plan_exercise = Exercise(
     id="communication.five_w_two_h",
     prompt="Turn the customer's request into a 5W2H order plan: what, why, who, when, where, how, how much.",
-    expected=lambda: None,
+    expected=lambda: dict(MODEL_PLAN),
     compare=_compare_plan,
-    hint="(Completeness is checked exactly; 'specific' by simple rules: a date in 'when', a number in 'how "
-    "much'. Check the content against the call notes yourself.)",
+    kind="interpret",
+    hint="(Completeness is checked exactly; 'specific' by simple rules: no placeholder, threat, sarcasm or vague "
+    "time, a date in 'when', a named person in 'who', a number in 'how much'. Check the content against the call "
+    "notes yourself.)",
+    more_hint="Read each field as the colleague who must act on it: could they pick, pack, ship and invoice "
+    "without calling you back?",
+    near_misses=lambda: [
+        {**MODEL_PLAN, "when": "Monday-ish"},
+        {**MODEL_PLAN, "when": "sometime next week"},
+        {**MODEL_PLAN, "who": "tbc"},
+        {**MODEL_PLAN, "who": "someone from the order desk"},
+        {**MODEL_PLAN, "how much": "120 x ??? CNY"},
+        {key: value for key, value in MODEL_PLAN.items() if key != "where"},
+        {**MODEL_PLAN, "why": "why"},
+    ],
+)
+
+
+# --- 12. writing questions (heuristic) ------------------------------------------------------------
+#: The situation of the question-writing exercise (the funnel role-play's card).
+COFFEE_CALL = ("A customer calls: her new coffee machine leaks. She bought it on the app ten days ago and is "
+               "annoyed because she had guests.")
+#: Model questions: they pass the same heuristic.
+MODEL_QUESTIONS: dict[str, str] = {
+    "open": "What happened when you first used the machine?",
+    "probing": "You mentioned water on the counter. Where exactly did it come from?",
+    "closed": "Did you buy the machine on the app on 2 March?",
+}
+
+
+def _compare_questions(answer: Any, expected: Any) -> str | None:
+    if not isinstance(answer, Mapping):
+        raise NotComparable('Expected a dict {"open": ..., "probing": ..., "closed": ...}, got '
+                            f"{type(answer).__name__}.")
+    missing = [kind for kind in QUESTION_TYPES if kind not in answer]
+    if missing:
+        raise NotComparable(f"Your dict has no question for: {', '.join(missing)}.")
+    problems = []
+    for kind in ("open", "probing", "closed"):
+        text = _as_text(answer[kind], f"{kind} question")
+        problems += [f"{kind}: {issue}" for issue in question_issues(text, kind)]
+    return None if not problems else " ".join(problems)
+
+
+question_writing = Exercise(
+    id="communication.write_questions",
+    prompt="For the coffee-machine call, write one open, one probing and one closed question.",
+    expected=lambda: dict(MODEL_QUESTIONS),
+    compare=_compare_questions,
+    kind="interpret",
+    mistakes=(
+        Mistake("blame_or_sarcasm",
+                "One of your questions blames or mocks the customer. A question that puts the customer on trial "
+                "gets a defence, not the facts you need.",
+                applies=lambda a: isinstance(a, Mapping) and any(
+                    _is_text(q) and (threats(q) or sarcasm_cues(q)) for q in a.values()),
+                more="Ask about the machine and what happened, not about what the customer did wrong."),
+    ),
+    hint="(This check is a rule-based heuristic: it reads the first words and phrases such as 'you mentioned', "
+    "and rejects placeholders, lists of keywords, threats, sarcasm and vague times.)",
+    more_hint="Open starts with what/how or 'could you walk me through'; probing picks up the customer's own words "
+    "('you mentioned ...', 'when you say ...'); closed asks for one fact or confirms a day.",
+    near_misses=lambda: [
+        {**MODEL_QUESTIONS, "open": "tbc"},
+        {**MODEL_QUESTIONS, "probing": "What happened when you first used the machine?"},
+        {**MODEL_QUESTIONS, "closed": "Can we send a technician sometime next week?"},
+        {**MODEL_QUESTIONS, "open": "What on earth did you do to the machine, genius?"},
+        {**MODEL_QUESTIONS, "open": "open closed probing what how why"},
+        {**MODEL_QUESTIONS, "closed": "Do you want to pay for the repair yourself, or else?"},
+    ],
+)
+
+
+# --- 13-14. interpretation and decisions -------------------------------------------------------
+def _promoter_detractor_shares() -> tuple[float, float]:
+    scores = _survey()["nps"]
+    return float((scores >= 9).mean()), float((scores <= 6).mean())
+
+
+#: The options of the board-report question (the workbook prints them).
+NPS_REPORT_OPTIONS: dict[str, str] = {
+    "A": "Report the mean answer: it is well above the middle of the 0-10 scale, so most customers are satisfied.",
+    "B": "Report the NPS with the shares of promoters and detractors beside it: detractors outnumber promoters, "
+         "although the mean answer looks comfortable.",
+    "C": "Report the NPS with the shares of promoters and detractors beside it: promoters outnumber detractors, "
+         "so word of mouth works for the retailer.",
+    "D": "Report neither: the NPS and the mean answer disagree, so the survey is unreliable.",
+}
+
+
+def _nps_report() -> frozenset[str]:
+    promoters, detractors = _promoter_detractor_shares()
+    return frozenset("B" if detractors > promoters else "C")
+
+
+nps_report = Exercise(
+    id="communication.nps_report",
+    prompt="Which sentence should go into the board report on the survey? One letter.",
+    expected=_nps_report,
+    compare=compare_choice,
+    kind="interpret",
+    mistakes=(
+        Mistake("mean_hides_split",
+                "The mean answer hides how the answers split: many 7s and 8s lift it, but they count on neither "
+                "side. The board needs to know who would recommend the retailer and who would warn others.",
+                answer=lambda: frozenset("A"),
+                more="Compare the mean answer with the shares of 9-10 and of 0-6 answers."),
+        Mistake("disagreement_is_information",
+                "The two numbers measure different things; that they tell different stories is the finding, not a "
+                "flaw of the survey.",
+                answer=lambda: frozenset("D"),
+                more="What would make a mean of about 7 and a negative NPS possible at the same time?"),
+        Mistake("wrong_side",
+                "Look at which group is larger: the share of promoters (9-10) or the share of detractors (0-6)?",
+                variants=lambda: [frozenset(letter) for letter in "BC" if letter not in _nps_report()],
+                more="The sign of the NPS of exercise 1 tells you which group is larger."),
+    ),
+    hint="A board sentence must be true and must not hide the split of the answers: check each option against the "
+    "NPS of exercise 1 and the shares behind it.",
+    more_hint="Compute the share of promoters and the share of detractors: which is larger decides between two of "
+    "the options; the other two misread what the numbers are.",
+    near_misses=lambda: _others("".join(NPS_REPORT_OPTIONS), _nps_report()),
+)
+
+
+#: The statements of the audit-reading question (the workbook prints them).
+AUDIT_STATEMENTS: dict[str, str] = {
+    "A": "Customers whose main channel is the store have the lowest NPS of the four channels.",
+    "B": "For basic members, cost is the weakest of the four Cs.",
+    "C": f"Promoters ordered again within {WINDOW_DAYS} days more often than detractors did.",
+    "D": f"So raising a customer's answer to 9 or 10 makes them order again within {WINDOW_DAYS} days: the survey "
+         "proves it.",
+    "E": "Gold members have a higher NPS than silver members.",
+}
+
+
+def _audit_truth() -> frozenset[str]:
+    by_channel = _nps_by_channel()
+    by_level = _level_audit()
+    shares = _repeat_shares()
+    facts = {
+        "A": by_channel.idxmin() == "store",
+        "B": weakest_c(by_level)["basic"] == "cost",
+        "C": shares["promoter"] > shares["detractor"],
+        "D": False,  # an association in survey data never proves the effect of changing an answer
+        "E": by_level.loc["gold", "nps"] > by_level.loc["silver", "nps"],
+    }
+    return frozenset(letter for letter, true in facts.items() if true)
+
+
+audit_reading = Exercise(
+    id="communication.audit_reading",
+    prompt="Which statements does the 4C audit support? Give all letters that apply.",
+    expected=_audit_truth,
+    compare=compare_choice_set,
+    kind="interpret",
+    mistakes=(
+        Mistake("correlation_as_cause",
+                "Promoters buying again more often is an ASSOCIATION. It does not show that changing an answer "
+                "changes buying: loyal customers may simply answer 9-10 AND buy again. Only an experiment could "
+                "show an effect.",
+                variants=lambda: _misjudged("D", "".join(AUDIT_STATEMENTS), _audit_truth()),
+                more="Ask what else differs between promoters and detractors (membership level, how often they "
+                "bought before)."),
+        Mistake("tables_misread",
+                "At least one statement about the numbers does not match the tables: check each against the "
+                "audit per channel, per membership level and the later-buying shares.",
+                variants=lambda: [chosen for letter in "ABCE" for chosen in
+                                  _misjudged(letter, "".join(AUDIT_STATEMENTS), _audit_truth())
+                                  if "D" not in chosen],
+                more="Statements A, B, C and E are each a comparison of two or more numbers you have already "
+                "computed; D is about what the numbers can prove."),
+    ),
+    hint="Check each statement against a table you computed: the NPS per channel, the weakest C per "
+    "level (and the audit table), the later-buying shares by NPS group. One statement is about proof, not "
+    "numbers.",
+    more_hint="For the proof statement, ask whether the survey changed anybody's answer, or only recorded it.",
+    near_misses=lambda: _one_off("".join(AUDIT_STATEMENTS), _audit_truth()),
 )
 
 EXERCISES: tuple[Exercise, ...] = (
     nps_exercise,
+    nps_report,
     weakest_exercise,
     nps_channel,
     repeat_exercise,
+    audit_reading,
     handoff_exercise,
     johari_exercise,
     mehrabian_exercise,
     questions_exercise,
+    question_writing,
     observations_exercise,
     nvc_rewrite,
     plan_exercise,

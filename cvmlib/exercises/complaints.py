@@ -3,16 +3,28 @@
 Every expected answer is computed from the shipped tickets and orders with the parameters below
 (the workbook prints the same ones); every mistake computes the answer a participant with that
 misconception would produce, so a hint is given only when the answer really is that mistake.
-The three classification exercises (Maslow levels, handling steps, the ethical line) take a dict
-of letters, checked against a set of acceptable letters per item.
+
+Each comparison accepts the precision its prompt states and nothing wider: the SLA met rate and
+the repeat share to 4 decimals (one ticket of 2,558 is 0.0004, so 3 decimals could not tell a
+ticket more or less), shares of customers to 3 decimals, hours to 2 decimals. Each exercise
+computes its *near misses* (one ticket or one customer more or less, whole hours instead of
+exact ones, one category too many, a result rounded more coarsely than asked) and the exercise
+contract test checks that none of them is accepted.
+
+The classification exercises (Maslow levels, handling steps, the ethical line) take a dict of
+letters, checked against a set of acceptable letters per item; the interpretation questions
+(``kind="interpret"``) take the facts their statements rely on from the same computations as the
+data exercises, so their answer key follows the data.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from functools import cache
+from collections.abc import Iterable, Mapping
+from functools import cache, partial
+from itertools import combinations
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from cvmlib.complaints import (
@@ -23,7 +35,17 @@ from cvmlib.complaints import (
     sla_report,
 )
 from cvmlib.datasets import load_complaints, load_orders
-from cvmlib.feedback import Exercise, Mistake, NotComparable, chosen_option, compare_mapping, compare_scalar, compare_series
+from cvmlib.feedback import (
+    Exercise,
+    Mistake,
+    NotComparable,
+    chosen_option,
+    compare_choice,
+    compare_choice_set,
+    compare_mapping,
+    compare_scalar,
+    compare_series,
+)
 
 #: The export time of the data: open tickets are measured up to it.
 AS_OF = "2025-12-31 23:59:59"
@@ -33,6 +55,24 @@ RESOLUTION_TARGETS = {"low": 72.0, "medium": 48.0, "high": 24.0}
 FIRST_RESPONSE_TARGETS = {"low": 4.0, "medium": 2.0, "high": 1.0}
 #: Window (days) for "bought again" after the complained-about order.
 WINDOW_DAYS = 180
+
+
+def decimals_tolerance(decimals: int) -> float:
+    """The absolute tolerance that accepts an answer rounded to ``decimals`` places, and no more.
+
+    >>> decimals_tolerance(4)
+    5.01e-05
+    """
+    return 0.5 * 10.0 ** -decimals + 1e-9
+
+
+# Precision of each exercise, as its prompt states it.
+#: Hours to 2 decimals (18 seconds): whole hours, or days times 24, are far off.
+_hours_2dp = partial(compare_series, rtol=0.0, atol=decimals_tolerance(2))
+#: Shares of the 2,558 tickets to 4 decimals: one ticket is 1/2,548 of the decided ones (0.0004).
+_ticket_share = partial(compare_scalar, rtol=0.0, atol=decimals_tolerance(4))
+#: Shares of customers to 3 decimals: one customer in the largest handling group (422) is 0.0024.
+_customer_shares = partial(compare_series, rtol=0.0, atol=decimals_tolerance(3))
 
 
 @cache
@@ -45,8 +85,8 @@ def _orders() -> pd.DataFrame:
     return load_orders()
 
 
-def _hours(tickets: pd.DataFrame) -> pd.Series:
-    return (tickets["resolved_at"] - tickets["opened_at"]).dt.total_seconds() / 3600
+def _hours(tickets: pd.DataFrame, end: str = "resolved_at") -> pd.Series:
+    return (tickets[end] - tickets["opened_at"]).dt.total_seconds() / 3600
 
 
 def _by_severity(values: pd.Series, how: str) -> pd.Series:
@@ -54,47 +94,137 @@ def _by_severity(values: pd.Series, how: str) -> pd.Series:
     return grouped.agg(how).reindex(list(RESOLUTION_TARGETS)).rename_axis("severity")
 
 
+# --------------------------------------------------------------------------------------------
+# Near misses: the smallest wrong answers
+# --------------------------------------------------------------------------------------------
+def _bumped(values: pd.Series, by: float, position: int = 0) -> pd.Series:
+    """``values`` with the one value at ``position`` changed by ``by``: one group wrong."""
+    out = values.astype("float64").copy()
+    out.iloc[position] += by
+    return out
+
+
+def _single_deviations(best: Mapping[str, frozenset[str]], letters: Iterable[str]) -> list[dict[str, str]]:
+    """Every answer that is right for all keys but one: the smallest wrong answers of a menu question."""
+    right = {key: sorted(ok)[0] for key, ok in best.items()}
+    return [{**right, key: letter} for key, ok in best.items() for letter in letters if letter not in ok]
+
+
+def _others(letters: str, right: frozenset[str]) -> list[str]:
+    """Every single option letter that is not a right one."""
+    return [letter for letter in letters if letter not in right]
+
+
+def _selections(letters: str) -> list[frozenset[str]]:
+    """Every non-empty selection of the option ``letters``."""
+    return [frozenset(chosen) for size in range(1, len(letters) + 1) for chosen in combinations(letters, size)]
+
+
+def _misjudged(letter: str, letters: str, truth: frozenset[str]) -> list[frozenset[str]]:
+    """The selections that get statement ``letter`` wrong: chosen though false, or left out though true."""
+    return [chosen for chosen in _selections(letters) if (letter in chosen) != (letter in truth)]
+
+
+def _one_off(letters: str, truth: frozenset[str]) -> list[frozenset[str]]:
+    """Every selection that gets exactly one statement wrong (one too many, or one left out)."""
+    return [selection for selection in (truth ^ {letter} for letter in letters) if selection]
+
+
 # --- 1. median resolution time ----------------------------------------------------------------
+def _median_hours() -> pd.Series:
+    return _by_severity(_hours(_tickets()), "median")
+
+
+def _open_counted_to_as_of() -> pd.Series:
+    waited = (pd.Timestamp(AS_OF) - _tickets()["opened_at"]).dt.total_seconds() / 3600
+    return _by_severity(_hours(_tickets()).fillna(waited), "median")
+
+
 median_resolution = Exercise(
     id="complaints.median_resolution_hours",
-    prompt="Median resolution time (clock hours, opened_at -> resolved_at) of the resolved tickets, per severity.",
-    expected=lambda: _by_severity(_hours(_tickets()), "median"),
-    compare=lambda answer, expected: compare_series(answer, expected, rtol=1e-4),
+    prompt="Median resolution time (clock hours, opened_at -> resolved_at, to 2 decimals) of the resolved tickets, "
+    "per severity.",
+    expected=_median_hours,
+    compare=_hours_2dp,
     mistakes=(
         Mistake(
             "days_not_hours",
-            "Your numbers are 24 times too small: those are days. The task asks for hours: divide the "
-            "seconds by 3600 (or the Timedelta by pd.Timedelta(hours=1)).",
+            "Your numbers are 24 times too small: those are days. The task asks for hours.",
             answer=lambda: _by_severity(_hours(_tickets()) / 24, "median"),
+            more="Convert the whole time difference into hours, the fraction of an hour included.",
         ),
         Mistake(
             "mean_not_median",
             "That is the mean. Resolution times are skewed (a few tickets take weeks), so the task asks "
-            "for the median: .median() instead of .mean().",
+            "for the median.",
             answer=lambda: _by_severity(_hours(_tickets()), "mean"),
+            more="The median is the middle ticket of each severity, unmoved by the few very long ones.",
         ),
         Mistake(
             "dt_seconds_drops_days",
-            "Your times never exceed 24 hours: .dt.seconds is only the seconds part WITHIN the day and "
-            "drops whole days. Use .dt.total_seconds() / 3600.",
+            "Your times never exceed 24 hours: the seconds part of a time difference counts only the time "
+            "WITHIN the day and drops whole days. Convert the whole difference.",
             answer=lambda: _by_severity(
                 ((_tickets()["resolved_at"] - _tickets()["opened_at"]).dt.seconds / 3600), "median"),
+            more="A ticket resolved after 2 days and 3 hours took 51 hours, not 3.",
         ),
         Mistake(
             "dt_hours_component",
-            "You used the hours component of the time difference (0..23), which drops whole days. Use "
-            ".dt.total_seconds() / 3600.",
+            "You used the hours component of the time difference (0..23), which drops whole days. Convert the "
+            "whole difference into hours.",
             answer=lambda: _by_severity(
                 (_tickets()["resolved_at"] - _tickets()["opened_at"]).dt.components["hours"].astype("float64"),
                 "median"),
+            more="A ticket resolved after 2 days and 3 hours took 51 hours, not 3.",
+        ),
+        Mistake(
+            "whole_days_times_24",
+            "You counted whole days and multiplied by 24, which drops the hours beyond the last full day. "
+            "Convert the whole time difference into hours.",
+            answer=lambda: _by_severity((_tickets()["resolved_at"] - _tickets()["opened_at"]).dt.days * 24.0,
+                                        "median"),
+            more="Use the total length of the difference, not its days part.",
+        ),
+        Mistake(
+            "first_response_not_resolution",
+            "Those are first-response times (opened_at -> first_response_at). The task asks for the "
+            "resolution time: from opening to resolved_at.",
+            answer=lambda: _by_severity(_hours(_tickets(), "first_response_at"), "median"),
+            more="Check which timestamp your difference ends at.",
+        ),
+        Mistake(
+            "open_counted_to_as_of",
+            "You gave the open tickets a resolution time up to AS_OF. They are not resolved yet: leave them out "
+            "of the median (the SLA exercise is where they count).",
+            answer=_open_counted_to_as_of,
+            more="A ticket without resolved_at has no resolution time.",
         ),
     ),
-    hint="hours = (resolved_at - opened_at).dt.total_seconds() / 3600; then the median per severity "
-    "(open tickets have no resolution time yet and drop out).",
+    hint="Resolution time is the clock time from opening to resolution, in hours with the fraction; take its "
+    "median within each severity. Open tickets have no resolution time yet.",
+    more_hint="Look at the Timedelta of one ticket resolved after more than a day: your conversion must keep both "
+    "its days and its hours, minutes and seconds.",
+    near_misses=lambda: [
+        _by_severity(np.floor(_hours(_tickets())), "median"),   # whole hours before the median
+        _median_hours().round(1),
+        _by_severity((_tickets()["resolved_at"] - _tickets()["opened_at"]).dt.days * 24.0, "median"),
+        _open_counted_to_as_of(),
+        _bumped(_median_hours(), 1 / 60),                        # one minute off in one severity
+    ],
 )
 
 
 # --- 2. SLA met rate --------------------------------------------------------------------------
+def _sla_counts() -> tuple[int, int]:
+    """(met, breached) tickets of the resolution SLA at AS_OF."""
+    total = sla_report(_tickets(), RESOLUTION_TARGETS, as_of=AS_OF).loc["total"]
+    return int(total["met"]), int(total["breached"])
+
+
+def _sla_rate() -> float:
+    return float(sla_report(_tickets(), RESOLUTION_TARGETS, as_of=AS_OF).loc["total", "met_rate"])
+
+
 def _sla_variant(kind: str) -> float:
     tickets = _tickets()
     hours = _hours(tickets)
@@ -106,14 +236,18 @@ def _sla_variant(kind: str) -> float:
         return met / len(tickets)
     if kind == "days":
         return int((hours / 24 <= target).sum()) / int(hours.notna().sum())
+    if kind == "first_response":
+        return float(sla_report(tickets, FIRST_RESPONSE_TARGETS, as_of=AS_OF, measure="first_response")
+                     .loc["total", "met_rate"])
     raise ValueError(kind)
 
 
 sla_met_rate = Exercise(
     id="complaints.sla_met_rate",
-    prompt="Share (0..1) of decided tickets that met their resolution target; open tickets past their target at AS_OF are breaches.",
-    expected=lambda: float(sla_report(_tickets(), RESOLUTION_TARGETS, as_of=AS_OF).loc["total", "met_rate"]),
-    compare=lambda answer, expected: compare_scalar(answer, expected, rtol=1e-6),
+    prompt="Share (0..1, to 4 decimals) of decided tickets that met their resolution target; open tickets past "
+    "their target at AS_OF are breaches.",
+    expected=_sla_rate,
+    compare=_ticket_share,
     mistakes=(
         Mistake(
             "resolved_only",
@@ -121,27 +255,46 @@ sla_met_rate = Exercise(
             "the SLA too (the worst breach of all): add the open tickets whose waiting time at AS_OF "
             "exceeds their target to the breaches.",
             answer=lambda: _sla_variant("resolved_only"),
+            more="An open ticket has no resolution time, but it has a waiting time: from opened_at to AS_OF.",
         ),
         Mistake(
             "pending_in_denominator",
             "You divided by all tickets. Open tickets whose target has not passed yet are still undecided: "
             "leave them out of the denominator (met + breached).",
             answer=lambda: _sla_variant("all_tickets"),
+            more="Three groups: met, breached, pending. The rate uses only the first two.",
         ),
         Mistake(
             "days_against_hour_targets",
             "Your rate is far too high: you compared times in DAYS with targets in HOURS. Convert the "
             "times to hours first.",
             answer=lambda: _sla_variant("days"),
+            more="A target of 24 means 24 hours.",
         ),
         Mistake(
             "percent_not_fraction",
             "Right idea, but give a fraction between 0 and 1, not a percentage.",
-            answer=lambda: 100 * float(sla_report(_tickets(), RESOLUTION_TARGETS, as_of=AS_OF).loc["total", "met_rate"]),
+            answer=lambda: 100 * _sla_rate(),
+            more="Divide by 100.",
+        ),
+        Mistake(
+            "first_response_targets",
+            "That is the FIRST-RESPONSE SLA. This exercise measures the resolution: resolved_at against "
+            "RESOLUTION_TARGETS.",
+            answer=lambda: _sla_variant("first_response"),
+            more="Check which targets and which timestamp your comparison uses.",
         ),
     ),
-    hint="met = resolved within target; breached = resolved too late OR still open with (AS_OF - opened_at) "
-    "above the target; rate = met / (met + breached).",
+    hint="Every ticket is met, breached or still pending at AS_OF; the rate compares the met tickets with all "
+    "decided ones (met or breached), and an open ticket already past its target is decided: breached.",
+    more_hint="For the open tickets, compare the time from opening to AS_OF with the target; the resolved ones "
+    "compare their resolution time with it.",
+    near_misses=lambda: [
+        round(_sla_rate(), 3),
+        (_sla_counts()[0] - 1) / sum(_sla_counts()),             # one met ticket fewer
+        _sla_counts()[0] / (sum(_sla_counts()) + 1),             # one decided ticket more
+        _sla_variant("resolved_only"),
+    ],
 )
 
 
@@ -165,17 +318,25 @@ def compare_set(answer: Any, expected: frozenset[str]) -> str | None:
     return f"Your list has {len(got & want)} of the {len(want)} expected labels and {len(got - want)} others."
 
 
+def _pareto_order(ascending: bool = False) -> pd.Series:
+    return _tickets()["category"].astype("str").value_counts().sort_values(ascending=ascending)
+
+
 def _pareto_variant(boundary: bool, ascending: bool = False) -> frozenset[str]:
-    counts = _tickets()["category"].astype("str").value_counts().sort_values(ascending=ascending)
+    counts = _pareto_order(ascending)
     cumulative = counts.cumsum() / counts.sum()
     keep = cumulative.shift(fill_value=0) < 0.8 if boundary else cumulative <= 0.8
     return frozenset(counts.index[keep.to_numpy()])
 
 
+def _vital_few() -> frozenset[str]:
+    return frozenset(cause_pareto(_tickets()).query("vital_few").index)
+
+
 vital_few = Exercise(
     id="complaints.vital_few",
     prompt="Which complaint categories are the 'vital few' that make the first 80 % of the tickets (largest first)?",
-    expected=lambda: frozenset(cause_pareto(_tickets()).query("vital_few").index),
+    expected=_vital_few,
     compare=compare_set,
     mistakes=(
         Mistake(
@@ -183,54 +344,95 @@ vital_few = Exercise(
             "Almost: the category that takes the cumulative share past 80 % is needed to reach 80 %, so it "
             "belongs to the vital few too.",
             answer=lambda: _pareto_variant(boundary=False),
+            more="Look at the cumulative share just BEFORE each category: is it still below 80 %?",
         ),
         Mistake(
             "ascending_sort",
             "You started from the RAREST categories. A Pareto chart sorts causes from the most frequent down.",
             answer=lambda: _pareto_variant(boundary=True, ascending=True),
+            more="The first category of the chart is the one with the most tickets.",
+        ),
+        Mistake(
+            "one_too_many",
+            "You kept a category after the 80 % line was already reached: once the categories before it make "
+            "80 %, it is one of the 'useful many'.",
+            answer=lambda: frozenset(_pareto_order().index[:len(_vital_few()) + 1]),
+            more="Stop at the first category whose cumulative share reaches 80 %.",
         ),
     ),
-    hint="Count tickets per category, sort descending, cumulative share; keep the categories whose share "
-    "BEFORE them is below 0.8.",
+    hint="Sort the categories from the most frequent down and follow the cumulative share of tickets: which "
+    "categories do you need to reach 80 %?",
+    more_hint="The last vital category is the one whose cumulative share first reaches or passes 80 %; the share "
+    "before it is still below.",
+    near_misses=lambda: [
+        sorted(_pareto_variant(boundary=False)),
+        list(_pareto_order().index[:len(_vital_few()) + 1]),
+        list(_pareto_order().index[:len(_vital_few()) - 1]),
+        list(_pareto_order().index[1:len(_vital_few()) + 1]),
+    ],
 )
 
 
 # --- 4. repeat complaints ---------------------------------------------------------------------
+def _repeat_share() -> float:
+    return float(repeat_complaints(_tickets()).mean())
+
+
 def _repeat_variant(kind: str) -> float:
     counts = _tickets()["customer_id"].value_counts()
     if kind == "customers_with_repeat_tickets":
         return float(counts[counts > 1].sum() / counts.sum())
     if kind == "customer_share":
         return float((counts > 1).mean())
+    if kind == "same_category":
+        return float(_tickets().sort_values("opened_at").duplicated(["customer_id", "category"]).mean())
     raise ValueError(kind)
 
 
 repeat_share = Exercise(
     id="complaints.repeat_share",
-    prompt="Share (0..1) of all tickets that are repeat complaints (the customer had opened an earlier ticket).",
-    expected=lambda: float(repeat_complaints(_tickets()).mean()),
-    compare=lambda answer, expected: compare_scalar(answer, expected, rtol=1e-6),
+    prompt="Share (0..1, to 4 decimals) of all tickets that are repeat complaints (the customer had opened an "
+    "earlier ticket).",
+    expected=_repeat_share,
+    compare=_ticket_share,
     mistakes=(
         Mistake(
             "first_ticket_counted",
             "You counted every ticket of a repeat complainer, including their FIRST one, which was not a "
-            "repeat when it was opened. Count tickets minus one per complaining customer.",
+            "repeat when it was opened.",
             answer=lambda: _repeat_variant("customers_with_repeat_tickets"),
+            more="A customer with 3 tickets has 2 repeats.",
         ),
         Mistake(
             "customer_share",
             "That is the share of complaining CUSTOMERS with more than one ticket. The task asks for the "
             "share of TICKETS that are repeats.",
             answer=lambda: _repeat_variant("customer_share"),
+            more="The denominator is the number of tickets.",
         ),
         Mistake(
             "count_not_share",
             "You gave the NUMBER of repeat tickets; the task asks for their share of all tickets.",
             answer=lambda: float(repeat_complaints(_tickets()).sum()),
+            more="Divide by the number of tickets.",
+        ),
+        Mistake(
+            "same_category_only",
+            "You counted a ticket as a repeat only when the earlier ticket had the same category. The task "
+            "counts any earlier ticket of the same customer.",
+            answer=lambda: _repeat_variant("same_category"),
+            more="Group by customer only, not by customer and category.",
         ),
     ),
-    hint="A ticket is a repeat when the same customer has an earlier ticket: per customer, all tickets but "
-    "the first. Divide by the number of tickets.",
+    hint="A ticket is a repeat when the same customer has an earlier ticket: every ticket of a customer except "
+    "their first. The share is taken of all tickets.",
+    more_hint="Count the tickets per customer: each customer contributes one ticket fewer repeats than tickets.",
+    near_misses=lambda: [
+        round(_repeat_share(), 3),
+        _repeat_share() - 1 / len(_tickets()),
+        _repeat_share() + 1 / len(_tickets()),
+        _repeat_variant("same_category"),
+    ],
 )
 
 
@@ -257,28 +459,43 @@ def _rebuy_variant(strict: bool = True, complete_only: bool = True, start: str =
     return bought.groupby(first.set_index("customer_id")["handling"]).mean().rename_axis("handling")
 
 
+@cache
+def _recovery_summary() -> pd.DataFrame:
+    return recovery_outcomes(_tickets(), _orders(), end=AS_OF, window_days=WINDOW_DAYS, n_boot=10).summary
+
+
 def _expected_rebuy() -> pd.Series:
-    summary = recovery_outcomes(_tickets(), _orders(), end=AS_OF, window_days=WINDOW_DAYS, n_boot=10).summary
-    return summary["rate"].drop("no complaint").rename_axis("handling")
+    return _recovery_summary()["rate"].drop("no complaint").rename_axis("handling")
+
+
+def _one_customer_less() -> pd.Series:
+    """The largest handling group's rate with one buyer fewer."""
+    summary = _recovery_summary().drop("no complaint")
+    rates = _expected_rebuy()
+    position = int(summary["customers"].to_numpy().argmax())
+    return _bumped(rates, -1.0 / float(summary["customers"].iloc[position]), position)
 
 
 rebuy_rate = Exercise(
     id="complaints.rebuy_rate",
-    prompt="Per handling group of the first ticket: share of customers who ordered again within 180 days after the complained-about order.",
+    prompt="Per handling group of the first ticket: share of customers (to 3 decimals) who ordered again within "
+    "180 days after the complained-about order.",
     expected=_expected_rebuy,
-    compare=lambda answer, expected: compare_series(answer, expected, rtol=1e-6),
+    compare=_customer_shares,
     mistakes=(
         Mistake(
             "order_itself_counted",
             "Every rate is 1 (or close): your window includes the complained-about order itself. Count "
-            "only orders strictly AFTER the reference date (> not >=).",
+            "only orders strictly AFTER the reference date.",
             answer=lambda: _rebuy_variant(strict=False),
+            more="The complained-about order is at gap 0; the window starts just after it.",
         ),
         Mistake(
             "incomplete_windows",
             "You kept customers whose 180-day window runs past the end of the data (2025-12-31): they "
             "had less time to buy again, which lowers the rates. Keep only the complete windows.",
             answer=lambda: _rebuy_variant(complete_only=False),
+            more="A window is complete when order_date + 180 days is no later than AS_OF.",
         ),
         Mistake(
             "window_from_opening",
@@ -286,10 +503,19 @@ rebuy_rate = Exercise(
             "complained-about order's date (order_date), the same anchor as for the customers without "
             "a complaint.",
             answer=lambda: _rebuy_variant(start="opened_at"),
+            more="Measure every gap from order_date.",
         ),
     ),
-    hint="Keep first tickets with order_date + 180 days <= AS_OF; join the customer's orders; a customer "
-    "bought again if any order falls in (order_date, order_date + 180 days]; average per handling group.",
+    hint="For each customer's first ticket, look at the orders after the complained-about order: did one fall "
+    "within 180 days? Keep only the customers whose 180 days lie within the data, then average per handling "
+    "group.",
+    more_hint="Check the edges: an order on order_date itself does not count, one on order_date + 180 days does, "
+    "and the window must end by AS_OF.",
+    near_misses=lambda: [
+        _one_customer_less(),
+        _expected_rebuy().round(2),
+        _rebuy_variant(start="opened_at"),
+    ],
 )
 
 
@@ -327,34 +553,41 @@ maslow = Exercise(
     prompt="Map each complaint demand to the Maslow level (A-E) of the need behind it.",
     expected=lambda: BEST_LEVELS,
     compare=compare_mapping,
+    kind="interpret",
     mistakes=(
         Mistake(
             "money_as_esteem",
             "The double charge is about money and predictability being protected: a SAFETY need, not a "
             "matter of status.",
             applies=lambda answer: chosen_option(answer, "double_charge") in {"C", "D"},
+            more="What does the customer fear: losing face, or losing money again without warning?",
         ),
         Mistake(
             "apology_as_belonging",
             "A demanded apology after being laughed at is about respect: ESTEEM. The customer wants to be "
             "taken seriously, not to belong.",
             applies=lambda answer: chosen_option(answer, "rude_agent") in {"C", "E"},
+            more="Being laughed at hurts a person's standing; the demand (a manager, in person) restores it.",
         ),
         Mistake(
             "contribution_as_esteem",
             "Wanting to help make the product right is about contributing and growth: SELF-ACTUALISATION. "
             "Such customers are potential co-creators, not status seekers.",
             applies=lambda answer: chosen_option(answer, "product_panel") in {"C", "D"},
+            more="The customer offers to help improve the next model: growth and contribution, the top level.",
         ),
         Mistake(
             "charger_as_physiological",
             "Fear of a fire is a SAFETY need (protection from harm); physiological needs are food, water "
             "and rest, like the formula.",
             applies=lambda answer: chosen_option(answer, "charger") == "A",
+            more="Physiological is the body's needs (food, water, rest); protection from harm is the next level.",
         ),
     ),
     hint="Ask what the customer fears losing or wants to gain: survival (A), protection (B), connection "
     "(C), respect (D), growth (E).",
+    more_hint="Read each demand's second sentence: it usually says what the customer wants to be sure of.",
+    near_misses=lambda: _single_deviations(BEST_LEVELS, "".join(MASLOW_LEVELS)),
 )
 
 
@@ -391,28 +624,35 @@ handling_steps = Exercise(
     prompt="For each failure symptom, which step of the handling process (A-F) failed?",
     expected=lambda: BEST_STEPS,
     compare=compare_mapping,
+    kind="interpret",
     mistakes=(
         Mistake(
             "non_apology",
             "'I'm sorry you feel that way' blames the customer's feelings: it is a failed APOLOGY. Where the "
             "company made the mistake, apologise for the mistake.",
             applies=lambda answer: chosen_option(answer, "sorry_for_feelings") in {"A", "B"},
+            more="Ask what the agent apologised for: the customer's feelings, or the company's mistake?",
         ),
         Mistake(
             "deflection_as_solving",
             "Passing the customer to the courier denies that the problem is ours: the ACKNOWLEDGE step "
             "failed before any solving started. To the customer, the courier is part of our service.",
             applies=lambda answer: chosen_option(answer, "not_our_fault") == "D",
+            more="Before anything can be solved, the agent must accept that the problem is the company's to solve.",
         ),
         Mistake(
             "follow_up_vs_confirm",
             "Confirming happens at the end of the conversation (what, by when, what you receive); following "
             "up happens later (did it work?). Check which of the two each symptom lacks.",
             applies=lambda answer: chosen_option(answer, "no_check_back") == "E" or chosen_option(answer, "no_summary") == "F",
+            more="Is the symptom about the end of the call (agreeing what happens) or about a week later?",
         ),
     ),
     hint="Walk through the call in order: did the agent hear the story, own the problem, apologise for the "
     "mistake, fix it, agree the outcome, and check later?",
+    more_hint="Place each symptom on the timeline of the case: during the customer's story, at the apology, at the "
+    "solution, at the end of the call, or days later.",
+    near_misses=lambda: _single_deviations(BEST_STEPS, "".join(STEPS)),
 )
 
 
@@ -440,31 +680,156 @@ ethics = Exercise(
     prompt="For each tactic: A = acceptable influence, B = over the ethical line (deception or pressure).",
     expected=lambda: ETHICAL,
     compare=compare_mapping,
+    kind="interpret",
     mistakes=(
         Mistake(
             "all_anchoring_bad",
             "Anchoring and framing are not wrong in themselves: a fair first offer and a true description "
             "of the remedy help the customer. The line is crossed by false information, hidden rights "
             "and artificial pressure.",
-            applies=lambda answer: chosen_option(answer, "fair_first_offer") == "B" or chosen_option(answer, "gain_frame_true") == "B",
+            applies=lambda answer: chosen_option(answer, "fair_first_offer") == "B" or chosen_option(answer, "gain_frame_true") == "B"
+            or chosen_option(answer, "midpoint_explained") == "B",
+            more="Ask of each tactic: is every word of it true, and can the customer still say no?",
         ),
         Mistake(
             "lie_accepted",
             "An invented limit, a hidden right or a fake deadline deceives the customer. It may close this "
             "ticket, but it breaks trust (and, for rights, the law) once found out.",
             applies=lambda answer: any(chosen_option(answer, key) == "A" for key in ("invented_cap", "hide_right", "fake_deadline")),
+            more="Imagine the customer finds out afterwards how the tactic worked: would they feel informed or tricked?",
         ),
     ),
     hint="Ask: is every statement true, does the customer keep all their options, and would you be "
     "comfortable if the customer heard how you planned the conversation?",
+    more_hint="Sort the tactics by one question: would the tactic still work if the customer knew exactly what "
+    "you were doing and why?",
+    near_misses=lambda: _single_deviations(ETHICAL, "AB"),
+)
+
+# --- 9-10. interpretation and decisions -------------------------------------------------------
+#: The options of the SLA-focus question: severities as letters (the workbook prints them).
+SLA_FOCUS_OPTIONS: dict[str, str] = {"A": "low", "B": "medium", "C": "high"}
+
+
+def _breaches_by_severity() -> pd.Series:
+    report = sla_report(_tickets(), RESOLUTION_TARGETS, as_of=AS_OF).drop("total")
+    return report["breached"]
+
+
+def _sla_focus() -> frozenset[str]:
+    worst = _breaches_by_severity().idxmax()
+    return frozenset(letter for letter, severity in SLA_FOCUS_OPTIONS.items() if severity == worst)
+
+
+def _letter_of(severity_rule: str) -> frozenset[str]:
+    """The letter of the severity a mistaken rule picks (lowest rate, most tickets)."""
+    report = sla_report(_tickets(), RESOLUTION_TARGETS, as_of=AS_OF).drop("total")
+    severity = report["met_rate"].idxmin() if severity_rule == "lowest_rate" else report["tickets"].idxmax()
+    return frozenset(letter for letter, name in SLA_FOCUS_OPTIONS.items() if name == severity)
+
+
+sla_focus = Exercise(
+    id="complaints.sla_focus",
+    prompt="The team can fix the resolution process of one severity first. Which one raises the TOTAL met rate "
+    "the most if all its breaches became met? One letter.",
+    expected=_sla_focus,
+    compare=compare_choice,
+    kind="interpret",
+    mistakes=(
+        Mistake(
+            "lowest_rate_not_most_breaches",
+            "That severity has the lowest met RATE, but the total rate counts TICKETS: a low rate on few "
+            "tickets can be fewer breaches than a middling rate on many.",
+            answer=lambda: _letter_of("lowest_rate"),
+            more="Look at the number of breached tickets per severity in the SLA report, not at the rate.",
+        ),
+        Mistake(
+            "most_tickets_not_most_breaches",
+            "That severity has the most tickets, but most of them already meet their target: only the "
+            "BREACHED tickets can be turned into met ones.",
+            answer=lambda: _letter_of("most_tickets"),
+            more="Look at the number of breached tickets per severity in the SLA report.",
+        ),
+    ),
+    hint="If every breach of one severity became met, the total met rate would rise by that severity's number "
+    "of breaches divided by the decided tickets: compare the severities on that number.",
+    more_hint="The SLA report of the resolution measure has a column with the breached tickets per severity.",
+    near_misses=lambda: _others("".join(SLA_FOCUS_OPTIONS), _sla_focus()),
+)
+
+
+#: The statements of the recovery question (the workbook prints them).
+RECOVERY_STATEMENTS: dict[str, str] = {
+    "A": "Customers whose first complaint was badly resolved bought again less often than those whose complaint "
+         "was well resolved.",
+    "B": "Of the four handling groups, the unresolved complaints have the lowest rate of buying again.",
+    "C": "Well-resolved complainers bought again at least as often as customers without a complaint, so the "
+         "retailer should let some orders fail in order to recover them.",
+    "D": "The raw rates alone cannot show that good handling CAUSES more buying: customers who buy a lot have "
+         "more orders that can go wrong and more chances to buy again.",
+    "E": "More than half of the badly resolved complainers still bought again within 180 days.",
+}
+
+
+def _recovery_truth() -> frozenset[str]:
+    rates = _expected_rebuy()
+    facts = {
+        "A": rates["badly resolved"] < rates["well resolved"],
+        "B": rates.idxmin() == "unresolved",
+        "C": False,  # creating failures to recover from is never the conclusion, whatever the rates
+        "D": True,   # observational rates: who complains is not random
+        "E": rates["badly resolved"] > 0.5,
+    }
+    return frozenset(letter for letter, true in facts.items() if true)
+
+
+recovery_reading = Exercise(
+    id="complaints.recovery_reading",
+    prompt="Which statements do the rebuy rates per handling group (and the comparison with customers without a "
+    "complaint) support? Give all letters that apply.",
+    expected=_recovery_truth,
+    compare=compare_choice_set,
+    kind="interpret",
+    mistakes=(
+        Mistake(
+            "paradox_as_policy",
+            "Even if recovered customers bought more, making orders fail on purpose would cost the customers "
+            "who are NOT recovered, and the rates do not show that recovery causes loyalty.",
+            variants=lambda: _misjudged("C", "".join(RECOVERY_STATEMENTS), _recovery_truth()),
+            more="Who complains is not random: compare the adjusted rate and its interval in the recovery table.",
+        ),
+        Mistake(
+            "confounding_missed",
+            "The rates are observed, not the result of an experiment: customers who buy a lot both complain "
+            "more and buy again more. That is why the recovery table adds an adjusted rate.",
+            variants=lambda: _misjudged("D", "".join(RECOVERY_STATEMENTS), _recovery_truth()),
+            more="Ask what else differs between the groups besides how their complaint was handled.",
+        ),
+        Mistake(
+            "rates_misread",
+            "At least one statement about the rates does not match the table: check A, B and E against the "
+            "rebuy rates per handling group.",
+            variants=lambda: [chosen for letter in "ABE" for chosen in
+                              _misjudged(letter, "".join(RECOVERY_STATEMENTS), _recovery_truth())
+                              if ("C" in chosen) == ("C" in _recovery_truth())
+                              and ("D" in chosen) == ("D" in _recovery_truth())],
+            more="Print the rebuy rates per handling group sorted from lowest to highest.",
+        ),
+    ),
+    hint="Check the statements about numbers against the rebuy rates per handling group; for the others ask what observed "
+    "rates can and cannot prove.",
+    more_hint="Three statements are comparisons you can read off the rates; two are about causes and what to do.",
+    near_misses=lambda: _one_off("".join(RECOVERY_STATEMENTS), _recovery_truth()),
 )
 
 EXERCISES: tuple[Exercise, ...] = (
     median_resolution,
     sla_met_rate,
+    sla_focus,
     vital_few,
     repeat_share,
     rebuy_rate,
+    recovery_reading,
     maslow,
     handling_steps,
     ethics,
@@ -476,11 +841,14 @@ __all__ = [
     "EXERCISES",
     "FIRST_RESPONSE_TARGETS",
     "MASLOW_LEVELS",
+    "RECOVERY_STATEMENTS",
     "RESOLUTION_TARGETS",
+    "SLA_FOCUS_OPTIONS",
     "STEPS",
     "SYMPTOMS",
     "TACTICS",
     "WINDOW_DAYS",
     "compare_set",
+    "decimals_tolerance",
     "first_tickets",
 ]
