@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 
 from cvmlib.clv import simple_clv
 from cvmlib.plotting import clv_cumulative_plot, update_clv_cumulative_plot
+from cvmlib.widgets.views import ExplorerBox
 
 __all__ = ["clv_calculator_table", "clv_calculator_html", "clv_calculator_png", "clv_calculator"]
 
@@ -125,6 +126,6 @@ def clv_calculator(margin: float = 30.0, retention: float = 0.9, discount: float
     for control in controls:
         control.observe(redraw, names="value")
     redraw()
-    return widgets.VBox([widgets.HBox([margin_slider, retention_slider]),
+    return ExplorerBox([widgets.HBox([margin_slider, retention_slider]),
                          widgets.HBox([discount_slider, horizon_slider]), numbers, picture,
                          widgets.HTML(KEY_HTML)])

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 import ipywidgets as widgets
 
 from cvmlib.communication import johari_panes
+from cvmlib.widgets.views import ExplorerBox
 
 __all__ = ["johari_html", "johari_window"]
 
@@ -81,4 +82,4 @@ def johari_window(
     for control in (mine, votes, *theirs):
         control.observe(redraw, names="value")
     redraw()
-    return widgets.VBox([widgets.HBox(columns, layout=widgets.Layout(flex_flow="row wrap")), votes, view])
+    return ExplorerBox([widgets.HBox(columns, layout=widgets.Layout(flex_flow="row wrap")), votes, view])
