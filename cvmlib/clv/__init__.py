@@ -6,7 +6,8 @@ One job per module: :mod:`~cvmlib.clv.summary` (transactions -> frequency/recenc
 :mod:`~cvmlib.clv.gammagamma` (spend per transaction), :mod:`~cvmlib.clv.value` (simple and
 model-based CLV); :mod:`~cvmlib.clv._base` holds what the two purchase models share (the fit
 on distinct rows and the checked per-customer methods) and :mod:`~cvmlib.clv._common` the
-plumbing (input checks, distinct rows with weights, the optimiser, a safe 2F1). Import everything from here:
+plumbing (the models' input rules on top of :mod:`cvmlib.validate`'s guards, distinct rows with
+weights, the optimiser, safe 2F1 evaluations). Import everything from here:
 ``from cvmlib.clv import BetaGeo``.
 
 Both purchase models share one interface: ``fit(frequency, recency, T, weights=None)`` ->
@@ -17,17 +18,17 @@ customer's E[X(t)] and P(X(t) = n)). Fits are maximum likelihood on the distinct
 with warnings (never silence) for non-convergence or a parameter on the search bound.
 
 Time units: ``"D"`` days, ``"W"`` weeks of 7 days, ``"M"`` months of 30.4375 days
-(365.25 / 12). The unit of ``recency`` and ``T`` is the unit of the models' ``alpha``/``beta``
+(365.25 / 12); :func:`unit_days` gives a unit's length (and refuses anything else). The unit of ``recency`` and ``T`` is the unit of the models' ``alpha``/``beta``
 and of every ``t`` passed to them.
 """
 
 from cvmlib.clv._base import PurchaseModel
-from cvmlib.clv._common import UNIT_DAYS
+from cvmlib.clv._common import UNIT_DAYS, unit_days
 from cvmlib.clv.bgnbd import BetaGeo
 from cvmlib.clv.gammagamma import GammaGamma
 from cvmlib.clv.paretonbd import ParetoNBD
 from cvmlib.clv.summary import summarize_purchases
 from cvmlib.clv.value import customer_lifetime_value, simple_clv, simple_clv_buildup
 
-__all__ = ["UNIT_DAYS", "PurchaseModel", "summarize_purchases", "BetaGeo", "ParetoNBD", "GammaGamma", "simple_clv",
+__all__ = ["UNIT_DAYS", "unit_days", "PurchaseModel", "summarize_purchases", "BetaGeo", "ParetoNBD", "GammaGamma", "simple_clv",
            "simple_clv_buildup", "customer_lifetime_value"]

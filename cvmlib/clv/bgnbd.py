@@ -5,6 +5,17 @@ after each repeat purchase they drop out ("die") with probability ``p ~ Beta(a, 
 ``alpha`` (and every ``t``) is in the time unit of the ``recency``/``T`` the model is fitted on.
 Equation numbers refer to Fader, Hardie & Lee (2005), "Counting your customers the easy way",
 Marketing Science 24(2).
+
+Unlimited horizon (``t = inf``). A customer alive now, with dropout probability ``p``, makes a
+geometric number of further purchases (mean ``1 / p``: the purchase after which they drop out
+included) -- whatever their purchase rate. Given ``x`` repeat purchases ``p ~ Beta(a, b + x)``,
+and ``E[1 / p] = (a + b + x - 1) / (a - 1)``, finite only for ``a > 1``. Hence, for ``a > 1``,
+``E[Y(inf) | x, t_x, T] = P(alive) (a + b + x - 1) / (a - 1)`` (the limit of eq. 10) and, for a
+new customer, ``E[X(inf)] = (a + b - 1) / (a - 1)`` (the limit of eq. 9; ``b / (a - 1)`` would
+count only the purchases after which the customer stays). For ``a <= 1`` the expectation grows
+without bound (customers with ``p`` near 0 practically never leave): ``t=inf`` is then refused
+with an :class:`~cvmlib.validate.InputError` rather than returned as ``inf``. The CDNOW fit has
+``a = 0.79``.
 """
 
 from __future__ import annotations
@@ -15,7 +26,7 @@ import numpy as np
 from scipy import special
 
 from cvmlib.clv._base import PurchaseModel
-from cvmlib.clv._common import ArrayLike, Objective, hyp2f1
+from cvmlib.clv._common import ArrayLike, Objective, grid, hyp2f1
 from cvmlib.validate import InputError
 
 __all__ = ["BetaGeo"]
@@ -140,8 +151,23 @@ class BetaGeo(PurchaseModel):
 
     def _cumulative(self, ts: np.ndarray, x: np.ndarray, tx: np.ndarray,
                     big_t: np.ndarray) -> np.ndarray:
-        """Conditional expected purchases in (T, T + t] for every customer (rows) and t (cols)."""
+        """Conditional expected purchases in (T, T + t] for every customer (rows) and t (cols);
+        ``t = inf`` gives the limit (module docstring), an InputError when it is infinite."""
         r, alpha, a, b = self._params()
+        unlimited = np.isinf(ts)
+        if unlimited.any():
+            if a <= 1:
+                raise InputError(
+                    f"t=inf: under this BG/NBD fit (a = {a:.3g} <= 1) the expected number of "
+                    f"purchases grows without bound as t grows: the mean number of purchases "
+                    f"before dropping out, E[1/p] = (a + b + x - 1)/(a - 1), is infinite when "
+                    f"a <= 1 (some customers practically never drop out). Choose a finite horizon "
+                    f"in the fit's time unit (e.g. t=52 for a year in weeks).")
+            out = np.empty((x.size, ts.size))
+            out[:, unlimited] = ((a + b + x - 1) / (a - 1) * self._p_alive(x, tx, big_t))[:, None]
+            if (~unlimited).any():
+                out[:, ~unlimited] = self._cumulative(ts[~unlimited], x, tx, big_t)
+            return out
         xc, big_tc, t = x[:, None], big_t[:, None], ts[None, :]
         z = t / (alpha + big_tc + t)
         log_1mz = np.log(alpha + big_tc) - np.log(alpha + big_tc + t)
@@ -167,12 +193,11 @@ class BetaGeo(PurchaseModel):
         """E[X(t)]: expected repeat purchases of a new customer in their first ``t`` units (eq. 9).
 
         Unconditional (no customer data): the model's curve for the cumulative tracking plot.
-        Returns an array shaped like ``t``.
+        Returns an array shaped like ``t``; ``t=inf`` gives ``(a + b - 1) / (a - 1)`` when
+        ``a > 1`` (module docstring).
         """
-        r, alpha, a, b = self._params()
-        ts = np.asarray(t, dtype=float)
-        if not np.all(ts >= 0):
-            raise InputError("t must be non-negative (time since the first purchase).")
+        self._params()
+        ts = grid(t, "t")
         # a new customer is the x = t_x = T = 0 case of eq. 10 (P(alive) = 1)
         zero = np.zeros(1)
         return self._cumulative(ts.ravel(), zero, zero, zero)[0].reshape(ts.shape)
@@ -182,17 +207,18 @@ class BetaGeo(PurchaseModel):
         their first ``t`` units (eq. 8). ``n`` and ``t`` broadcast against each other.
 
         The second term uses the identity 1 - sum_{j<n} NB(j) = I_{t/(alpha+t)}(n, r) (the
-        regularised incomplete beta), which stays accurate for large ``n``.
+        regularised incomplete beta), which stays accurate for large ``n``. ``t=inf``: the
+        number of repeat purchases before dropping out, ``P(n) = B(a + 1, b + n - 1) / B(a, b)``
+        for ``n >= 1`` (0 for ``n = 0``: with unlimited time a customer buys at least once
+        more before the first chance to drop out).
         """
         r, alpha, a, b = self._params()
-        ns, ts = np.broadcast_arrays(np.asarray(n, dtype=float), np.asarray(t, dtype=float))
-        if not (np.all(ns >= 0) and np.all(ns == np.round(ns)) and np.all(ts >= 0)):
-            raise InputError("n must be whole numbers >= 0 and t >= 0.")
-        q = ts / (alpha + ts)
-        still = np.exp(special.betaln(a, b + ns) - special.betaln(a, b)
-                       + special.gammaln(r + ns) - special.gammaln(r) - special.gammaln(ns + 1)
-                       + r * np.log1p(-q) + special.xlogy(ns, q))
+        ns, ts = np.broadcast_arrays(grid(n, "n", whole=True, allow_inf=False), grid(t, "t"))
         with np.errstate(invalid="ignore", divide="ignore"):
+            q = np.where(np.isinf(ts), 1.0, ts / (alpha + ts))
+            still = np.exp(special.betaln(a, b + ns) - special.betaln(a, b)
+                           + special.gammaln(r + ns) - special.gammaln(r) - special.gammaln(ns + 1)
+                           + r * np.log1p(-q) + special.xlogy(ns, q))
             dropped = np.where(ns > 0, np.exp(special.betaln(a + 1, b + ns - 1)
                                               - special.betaln(a, b))
                                * special.betainc(np.maximum(ns, 1), r, q), 0.0)

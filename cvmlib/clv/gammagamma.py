@@ -5,20 +5,34 @@ customers, independent of the purchase process. Only the mean spend ``m_x`` over
 repeat transactions is needed. Spend policy: the model needs positive values, so a repeat
 customer with a zero or negative mean spend is an :class:`~cvmlib.validate.InputError` (fix or
 drop them and say so); customers with ``frequency == 0`` are skipped in the fit and get the
-population mean in predictions.
+population mean in predictions (their ``monetary_value`` may be 0 or NaN, never negative).
+
+Expected spend needs ``q > 1``. A customer's expected transaction value is the mean of ``p / nu``
+given their data, ``p (gamma + x m_x) / (p x + q - 1)``: the mean of ``1 / nu`` under a Gamma with
+shape ``p x + q`` exists only when ``p x + q > 1``, so for a customer without repeat purchases
+(and the population mean ``p gamma / (q - 1)``) only when ``q > 1``. A fit with ``q <= 1`` says
+the spend data are too heavy-tailed for the model; :meth:`GammaGamma.fit` warns and
+:meth:`GammaGamma.conditional_expected_average_profit` refuses to predict for the customers
+whose expected spend does not exist, instead of returning the negative or infinite numbers the
+formula gives there. (lifetimes offers ``q_constraint=True``, a fit bounded at ``q >= 1``, which
+at the bound still gives an infinite population mean; pymc-marketing's maintainers chose to
+warn or raise in the expectation methods only -- pymc-marketing issue #594 -- as done here.)
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Sequence
+from typing import Self
 
 import numpy as np
 import pandas as pd
 from scipy import special
 
-from cvmlib.clv._common import ArrayLike, as_array, check, fit_log_params, same_length, unique_rows
-from cvmlib.validate import InputError
+from cvmlib.clv._common import (ArrayLike, MAX_FREQUENCY, as_array, exact_scale, fit_log_params, same_length,
+                                unique_rows)
+from cvmlib.validate import (InputError, reject_rows, require_finite, require_finite_sum, require_positive,
+                             require_whole_number, require_within)
 
 __all__ = ["GammaGamma"]
 
@@ -88,19 +102,34 @@ class GammaGamma:
     def _inputs(frequency: ArrayLike, monetary_value: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         x, m = as_array(frequency, "frequency"), as_array(monetary_value, "monetary_value")
         same_length(frequency=x, monetary_value=m)
-        bad_x = ~np.isfinite(x) | (x < 0) | (x != np.round(x))
-        bad_m = (x > 0) & ~(m > 0) | (x > 0) & ~np.isfinite(m)
+        with np.errstate(invalid="ignore"):
+            bad_x = ~np.isfinite(x) | (x < 0) | (x != np.round(x)) | (x > MAX_FREQUENCY)
+            repeat = x > 0
+            bad_m = (repeat & ~(np.isfinite(m) & (m > 0))) | (~repeat & (np.isinf(m) | (m < 0)))
         if bad_x.any() or bad_m.any():
-            df = pd.DataFrame({"frequency": x, "monetary_value": m})
-            check(df, "frequency", bad_x, "it is not a non-negative whole number")
-            check(df, "monetary_value", bad_m,
-                  "a repeat customer's mean spend is not a positive number (the Gamma-Gamma "
-                  "model needs positive values: drop or fix these customers, and say so)")
+            frame = pd.DataFrame({"frequency": x, "monetary_value": m})
+            show = list(frame.columns)
+            require_finite(frame["frequency"], "frequency", frame=frame, columns=show)
+            require_whole_number(frame["frequency"], "frequency", frame=frame, columns=show, minimum=0)
+            require_within(frame["frequency"], "frequency", 0, MAX_FREQUENCY, frame=frame, columns=show)
+            reject_rows(frame, repeat & ~(np.isfinite(m) & (m > 0)), lambda n: (
+                f"Column 'monetary_value' has {n:,} row(s) where a repeat customer's mean spend is "
+                f"not a positive number (the Gamma-Gamma model needs positive values: drop or fix "
+                f"these customers, and say so)."), show)
+            reject_rows(frame, ~repeat & (np.isinf(m) | (m < 0)), lambda n: (
+                f"Column 'monetary_value' has {n:,} row(s) without repeat purchases (frequency 0) "
+                f"whose mean spend is negative or infinite: it should be 0 or NaN (no repeat "
+                f"purchase, no mean). Check the column."), show)
         return x, m
 
     def fit(self, frequency: ArrayLike, monetary_value: ArrayLike,
-            weights: ArrayLike | None = None) -> GammaGamma:
-        """Maximum-likelihood fit on the customers with ``frequency > 0``."""
+            weights: ArrayLike | None = None) -> Self:
+        """Maximum-likelihood fit on the customers with ``frequency > 0``.
+
+        Fitted in a unit of money near the data's own (the mean spend divided by a power of 2,
+        which is exact), so spend in cents or in millions gives the same ``p``, ``q`` and a
+        ``gamma`` in the data's unit. Warns when ``q <= 1`` (see the module docstring).
+        """
         x, m = self._inputs(frequency, monetary_value)
         keep = x > 0
         if not keep.any():
@@ -111,36 +140,81 @@ class GammaGamma:
             same_length(frequency=x, weights=w_all)
             w_all = w_all[keep]
         rows, w = unique_rows([x[keep], m[keep]], w_all)
+        # Total spend must stay finite (1e308 twice is inf): the likelihood needs x * m.
+        require_finite_sum(w / exact_scale(float(w.max())) * rows[:, 0] * rows[:, 1], "monetary_value")
+        # a typical spend (geometric mean: heavy tails do not move it much) becomes about 1
+        money = exact_scale(float(np.exp(np.average(np.log(rows[:, 1]), weights=w))))
+        spend = rows[:, 1] / money
         # Start from the method of moments guess p = 1, q = 2, gamma = mean spend.
-        start = np.array([0.0, np.log(2.0), np.log(float(np.average(rows[:, 1], weights=w)))])
-        params, value = fit_log_params(_objective(rows[:, 0], rows[:, 1], w), start, _NAMES,
+        start = np.array([0.0, np.log(2.0), np.log(float(np.average(spend, weights=w)))])
+        params, value = fit_log_params(_objective(rows[:, 0], spend, w), start, _NAMES,
                                        "GammaGamma", jac=True)
-        self.params_ = dict(zip(_NAMES, map(float, params)))
-        self.log_likelihood_ = -value * float(w.sum())
-        if self.params_["q"] <= 1:
-            warnings.warn(f"GammaGamma: q = {self.params_['q']:.3g} <= 1, so the population mean "
-                          f"spend p*gamma/(q-1) is infinite and predictions for customers with "
-                          f"few purchases are unreliable (very heavy-tailed spend?).",
+        p, q, gamma = map(float, params)
+        self.params_ = {"p": p, "q": q, "gamma": gamma * money}
+        # each mean spend's density scales with 1 / money: log-likelihood in the data's unit
+        self.log_likelihood_ = float(-value * w.sum() - w.sum() * np.log(money))
+        if q <= 1:
+            warnings.warn(f"GammaGamma: q = {q:.3g} <= 1, so the model's population mean spend "
+                          f"p*gamma/(q-1) does not exist (very heavy-tailed spend?): expected "
+                          f"spend exists only for customers with p*frequency + q > 1, and "
+                          f"conditional_expected_average_profit refuses the others.",
                           UserWarning, stacklevel=2)
         return self
 
     def log_likelihood(self, frequency: ArrayLike, monetary_value: ArrayLike) -> np.ndarray:
-        """Per-customer log-likelihood at the fitted parameters (NaN for ``frequency == 0``)."""
+        """Per-customer log-likelihood of the mean spend at the fitted parameters; 0 for
+        ``frequency == 0`` (no spend observed: probability 1, no contribution to the fit)."""
+        params = self._params()
         x, m = self._inputs(frequency, monetary_value)
         with np.errstate(all="ignore"):
-            return np.where(x > 0, _gg_ll(self._params(), x, m), np.nan)
+            return np.where(x > 0, _gg_ll(params, x, np.where(x > 0, m, 1.0)), 0.0)
 
     def _params(self) -> tuple[float, float, float]:
         if not self.params_:
             raise RuntimeError("GammaGamma is not fitted yet: call .fit(frequency, monetary_value).")
-        return self.params_["p"], self.params_["q"], self.params_["gamma"]
+        values = [self.params_.get(name, np.nan) for name in _NAMES]
+        if not all(np.isfinite(v) and v > 0 for v in values):
+            require_positive(pd.Series(values, index=_NAMES, name="value"), "params_",
+                             fix="p, q and gamma are positive numbers (from .fit, or set by hand).")
+        return float(values[0]), float(values[1]), float(values[2])
 
     def conditional_expected_average_profit(self, frequency: ArrayLike,
                                             monetary_value: ArrayLike) -> np.ndarray:
         """E[mean transaction value | x, m_x] (FH 2013, eq. 5): a weighted mean of the
         population mean ``p gamma / (q - 1)`` and the customer's own ``m_x``. Customers with
-        ``frequency == 0`` get the population mean."""
+        ``frequency == 0`` get the population mean.
+
+        Raises :class:`~cvmlib.validate.InputError` for customers whose expected spend does not
+        exist under the fit (``p x + q <= 1``: only possible when ``q <= 1``; see the module
+        docstring), naming ``q`` and showing them.
+
+        Examples
+        --------
+        >>> gg = GammaGamma()
+        >>> gg.params_ = {"p": 6.25, "q": 0.7, "gamma": 15.44}  # q < 1: heavy-tailed spend
+        >>> gg.conditional_expected_average_profit([2, 5], [30.0, 20.0]).round(2)
+        array([38.65, 23.31])
+        >>> gg.conditional_expected_average_profit([0], [0.0])
+        Traceback (most recent call last):
+        ...
+        cvmlib.validate.InputError: GammaGamma has q = 0.7 <= 1: ...
+        """
         p, q, gamma = self._params()
         x, m = self._inputs(frequency, monetary_value)
-        m = np.where(x > 0, m, 0.0)
-        return (gamma + m * x) * p / (p * x + q - 1)
+        shape = p * x + q  # of the customer's posterior Gamma for nu
+        if not (shape > 1).all():
+            frame = pd.DataFrame({"frequency": x, "monetary_value": m})
+            lowest = int(np.floor((1 - q) / p)) + 1  # the smallest frequency with p x + q > 1
+            reject_rows(frame, ~(shape > 1), lambda n: (
+                f"GammaGamma has q = {q:.3g} <= 1: the expected spend p*(gamma + x*m)/(p*x + q - 1) "
+                f"exists only for customers with p*x + q > 1 (for x = 0 only when q > 1, the "
+                f"condition for the Gamma-Gamma prior to have a mean), and {n:,} customer(s) here "
+                f"have p*x + q <= 1: their expected spend is infinite under this fit. The spend "
+                f"data are too heavy-tailed for the model: look at the largest monetary values "
+                f"(outliers, wholesale orders, a wrong unit), refit without them, value these "
+                f"customers another way (e.g. their own mean spend, customer_lifetime_value(..., "
+                f"spend_model=None)), or predict only for customers with frequency >= {lowest}."),
+                list(frame.columns))
+        own = np.where(x > 0, m, 0.0)
+        # p (gamma + x m) / (shape - 1), written without the product x * m (it can overflow)
+        return p * gamma / (shape - 1) + p * x / (shape - 1) * own

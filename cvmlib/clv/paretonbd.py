@@ -12,7 +12,18 @@ beta) + y)^(r+s+x)``. Taken literally the Gauss hypergeometric function blows up
 and the powers overflow for ``x`` in the hundreds. We use Euler's transformation
 ``2F1(a, b; c; z) = (1 - z)^(c-a-b) 2F1(c-a, c-b; c; z)``, which turns it into a series with
 first parameter 1 and positive terms (for ``alpha >= beta`` it is bounded by ``(r+s+x)/s``), and
-work with ``log G`` throughout; the difference ``G(t_x) - G(T)`` is a log-diff-exp.
+work with ``log G`` throughout; the difference ``G(t_x) - G(T)`` is a log-diff-exp. Where the
+two scales are far apart (``z`` near 1, e.g. ``beta / alpha`` in the thousands when the data show
+no churn) the 2F1 is evaluated by its expansion around ``z = 1``
+(:func:`~cvmlib.clv._common.log_hyp2f1_a1`), not by a slow power series.
+
+Unlimited horizon (``t = inf``). A customer alive at ``T`` buys at the posterior mean rate
+``(r + x) / (alpha + T)`` for a remaining lifetime whose mean is ``(beta + T) / (s - 1)``
+(``mu ~ Gamma(s, beta + T)`` given alive, ``E[1 / mu]`` finite only for ``s > 1``). Hence, for
+``s > 1``, ``E[Y(inf) | x, t_x, T] = P(alive) (r + x) (beta + T) / ((alpha + T) (s - 1))`` and for a
+new customer ``E[X(inf)] = r beta / (alpha (s - 1))`` (the limits of eqs. 17 and 20 of the note);
+for ``s <= 1`` the expectation grows without bound (like ``t^(1-s)``, ``log t`` at ``s = 1``) and
+``t=inf`` is refused with an :class:`~cvmlib.validate.InputError`. The CDNOW fit has ``s = 0.61``.
 """
 
 from __future__ import annotations
@@ -23,7 +34,7 @@ import numpy as np
 from scipy import special
 
 from cvmlib.clv._base import PurchaseModel
-from cvmlib.clv._common import ArrayLike, Objective, hyp2f1, log_diff_exp
+from cvmlib.clv._common import LOG_BOUND, ArrayLike, Objective, grid, log_diff_exp, log_hyp2f1_a1
 from cvmlib.validate import InputError
 
 __all__ = ["ParetoNBD"]
@@ -32,13 +43,13 @@ def _log_g(params: Sequence[float], x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """log G(y) (module docstring) after Euler's transformation, for both alpha-beta orders."""
     r, alpha, s, beta = params
     c = r + s + x + 1
-    if alpha >= beta:
-        z = (alpha - beta) / (alpha + y)
+    if alpha >= beta:  # 1 - z is the ratio of the shifted scales, exact (z near 1 needs it)
+        z, one_minus_z = (alpha - beta) / (alpha + y), (beta + y) / (alpha + y)
         return (-(r + x) * np.log(alpha + y) - s * np.log(beta + y)
-                + np.log(hyp2f1(1.0, r + x, c, z)))
-    z = (beta - alpha) / (beta + y)
+                + log_hyp2f1_a1(r + x, c, z, one_minus_z))
+    z, one_minus_z = (beta - alpha) / (beta + y), (alpha + y) / (beta + y)
     return (-(r + x - 1) * np.log(alpha + y) - (s + 1) * np.log(beta + y)
-            + np.log(hyp2f1(1.0, s + 1, c, z)))
+            + log_hyp2f1_a1(s + 1, c, z, one_minus_z))
 
 
 def _log_parts(params: Sequence[float], x: np.ndarray, tx: np.ndarray,
@@ -160,23 +171,57 @@ class ParetoNBD(PurchaseModel):
             alive, died = _log_parts(self._params(), x, tx, big_t)
         return special.expit(alive - died)
 
+    def _bound_message(self, at_bound: list[str], params: np.ndarray, big_t: np.ndarray) -> str | None:
+        """The no-churn case: the dropout side ran to its bound and loses practically nobody."""
+        r, alpha, s, beta = params
+        if not {"s", "beta"} & set(at_bound):
+            return None
+        longest = float(big_t.max())
+        leaving = float(-np.expm1(-s * np.log1p(longest / beta)))  # share gone by the longest T
+        if leaving >= 0.01:
+            return None
+        return (f"ParetoNBD: the data show no churn: the dropout parameters ran to the search "
+                f"bound exp(+/-{LOG_BOUND:g}) (s = {s:.3g}, beta = {beta:.3g}), where the model "
+                f"loses {leaving:.1e} of the customers within the longest observation "
+                f"(T = {longest:.4g}) -- practically nobody drops out. The fit is the no-dropout "
+                f"limit of the model: P(alive) is about 1 for everyone, and s and beta mean "
+                f"nothing on their own. If customers do leave, the observation period is too short "
+                f"to show it.")
+
     def _cumulative(self, ts: np.ndarray, x: np.ndarray, tx: np.ndarray,
                     big_t: np.ndarray) -> np.ndarray:
-        """Conditional expected purchases in (T, T + t] for every customer (rows) and t (cols)."""
+        """Conditional expected purchases in (T, T + t] for every customer (rows) and t (cols);
+        ``t = inf`` gives the limit (module docstring), an InputError when it is infinite."""
         r, alpha, s, beta = self._params()
         big_tc = big_t[:, None]
-        per_alive = ((r + x[:, None]) / (alpha + big_tc) * (beta + big_tc)
-                     * _growth(s, (beta + big_tc) / (beta + big_tc + ts[None, :])))
+        unlimited = np.isinf(ts)
+        if unlimited.any():
+            self._require_finite_limit()
+        with np.errstate(divide="ignore"):  # log(0) at t = inf: the growth is then 1 / (s - 1)
+            growth = _growth(s, (beta + big_tc) / (beta + big_tc + np.where(unlimited, np.inf, ts)[None, :]))
+        per_alive = (r + x[:, None]) / (alpha + big_tc) * (beta + big_tc) * growth
         return per_alive * self._p_alive(x, tx, big_t)[:, None]
+
+    def _require_finite_limit(self) -> None:
+        s = self._params()[2]
+        if s <= 1:
+            raise InputError(
+                f"t=inf: under this Pareto/NBD fit (s = {s:.3g} <= 1) the expected number of "
+                f"purchases grows without bound as t grows: the mean remaining lifetime "
+                f"(beta + T)/(s - 1) is infinite when s <= 1 (some customers practically never "
+                f"drop out). Choose a finite horizon in the fit's time unit (e.g. t=52 for a year "
+                f"in weeks).")
 
     def expected_purchases_population(self, t: float | ArrayLike) -> np.ndarray:
         """E[X(t)]: expected repeat purchases of a new customer in their first ``t`` units
-        (Fader & Hardie 2005 note, eq. 17); an array shaped like ``t``."""
+        (Fader & Hardie 2005 note, eq. 17); an array shaped like ``t``. ``t=inf`` gives
+        ``r beta / (alpha (s - 1))`` when ``s > 1`` (module docstring)."""
         r, alpha, s, beta = self._params()
-        ts = np.asarray(t, dtype=float)
-        if not np.all(ts >= 0):
-            raise InputError("t must be non-negative (time since the first purchase).")
-        return r * beta / alpha * _growth(s, beta / (beta + ts))
+        ts = grid(t, "t")
+        if np.isinf(ts).any():
+            self._require_finite_limit()
+        with np.errstate(divide="ignore"):
+            return r * beta / alpha * _growth(s, beta / (beta + ts))
 
     def purchase_count_probability(self, n: int | ArrayLike, t: float | ArrayLike) -> np.ndarray:
         """P(X(t) = n): probability that a new customer makes exactly ``n`` repeat purchases in
@@ -187,11 +232,12 @@ class ParetoNBD(PurchaseModel):
         integral over ``tau`` of the Pareto (Lomax) density times that pmf, computed by 64-point
         Gauss-Legendre quadrature in ``u = log(1 + tau / c)`` (evenly spread over the orders of
         magnitude where the power-law integrand changes; relative error < 1e-9 in the tests).
+        ``t`` must be finite here (the quadrature covers ``(0, t)``): for the distribution of all
+        purchases before dropping out use a large ``t``, e.g. ``1e6`` weeks.
         """
         r, alpha, s, beta = self._params()
-        ns, ts = np.broadcast_arrays(np.asarray(n, dtype=float), np.asarray(t, dtype=float))
-        if not (np.all(ns >= 0) and np.all(ns == np.round(ns)) and np.all(ts >= 0)):
-            raise InputError("n must be whole numbers >= 0 and t >= 0.")
+        ns, ts = np.broadcast_arrays(grid(n, "n", whole=True, allow_inf=False),
+                                     grid(t, "t", allow_inf=False))
         log_nb = special.gammaln(r + ns) - special.gammaln(r) - special.gammaln(ns + 1)
         alive = np.exp(log_nb + r * (np.log(alpha) - np.log(alpha + ts))
                        + special.xlogy(ns, ts / (alpha + ts)) + s * (np.log(beta) - np.log(beta + ts)))

@@ -18,9 +18,10 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from cvmlib._ids import factorize_ids
 from cvmlib.clv._common import unit_days
-from cvmlib.rfm import _factorize_ids
-from cvmlib.validate import InputError, ReturnsPolicy, _to_timestamp, _validate_with_ids, resolve_observation_end
+from cvmlib.validate import (DuplicatesPolicy, InputError, ReturnsPolicy, as_timestamp, reject_rows,
+                             require_choice, resolve_observation_end, validate_transactions_with_ids)
 
 __all__ = ["summarize_purchases"]
 
@@ -39,6 +40,7 @@ def summarize_purchases(
     observation_end: Any = None,
     unit: Literal["D", "W", "M"] = "W",
     returns: ReturnsPolicy = "error",
+    duplicates: DuplicatesPolicy = "error",
 ) -> pd.DataFrame:
     """The BTYD summary (frequency, recency, T, monetary value) of a transaction table.
 
@@ -53,8 +55,7 @@ def summarize_purchases(
     ----------
     transactions : pandas.DataFrame
         One row per transaction; checked with :func:`cvmlib.validate.validate_transactions`
-        (``order_col=None``: exact duplicate rows are an error -- if they are genuine separate
-        purchases, as in CDNOW, add a column that tells them apart, e.g. a line number).
+        (``order_col=None``; exact duplicate rows: see ``duplicates``).
     customer_col, date_col : column names
         Customer id and purchase date (or time).
     amount_col : column name, optional
@@ -72,6 +73,14 @@ def summarize_purchases(
         Policy for non-positive amounts, passed to ``validate_transactions``. Under ``"net"``
         every row is a purchase and a day's total is the net sum (meant for zero-value
         purchases; clean real returns out first with :mod:`cvmlib.clean`).
+    duplicates : {"error", "keep"}, default "error"
+        Exact duplicate rows (identical in every column). Without ``amount_col`` they cannot
+        change the summary (purchases are collapsed to one per customer per day), so they are
+        always accepted. With ``amount_col`` they would add to the day's spend: ``"error"``
+        refuses them (usually the same export twice: drop them with ``df.drop_duplicates()``);
+        ``"keep"`` counts each as a separate purchase (genuine identical purchases, as in the raw
+        CDNOW file -- :func:`cvmlib.datasets.load_cdnow` adds a ``line`` column that tells them
+        apart, so it needs neither).
 
     Returns
     -------
@@ -93,21 +102,33 @@ def summarize_purchases(
     B                    0      0.0  3.0             0.0
     """
     days = unit_days(unit)
+    for role, col in (("customer_col", customer_col), ("date_col", date_col)):
+        if col is None:
+            raise InputError(f"{role}=None: pass the name of the column that holds the "
+                             f"{'customer ids' if role == 'customer_col' else 'purchase dates'}.")
+    require_choice(duplicates, "duplicates", ["error", "keep"])
+    # Identical rows cannot change a summary without amounts (one purchase per customer per day).
+    policy: DuplicatesPolicy = "keep" if amount_col is None else duplicates
     # The validation encodes the customer ids anyway; reuse its integer codes (the costliest step).
-    tx, ids = _validate_with_ids(transactions, customer_col=customer_col, order_col=None,
-                                 date_col=date_col, amount_col=amount_col, returns=returns)
+    tx, ids = validate_transactions_with_ids(transactions, customer_col=customer_col, order_col=None,
+                                             date_col=date_col, amount_col=amount_col, returns=returns,
+                                             duplicates=policy)
     when = tx[date_col]
     if isinstance(when.dtype, pd.DatetimeTZDtype):
         when = when.dt.tz_localize(None)  # calendar days in the data's own local time
     day = when.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
     end = resolve_observation_end(when, observation_end)
-    cal_end = None if calibration_end is None else _to_timestamp(calibration_end, "calibration_end").normalize()
+    cal_end = None if calibration_end is None else as_timestamp(calibration_end, "calibration_end").normalize()
     if cal_end is not None and cal_end > end:
         raise InputError(f"calibration_end {cal_end:%Y-%m-%d} is after observation_end "
                          f"{end:%Y-%m-%d}: the holdout period would be negative.")
     end_day = _day_number(end)
     cal_day = end_day if cal_end is None else _day_number(cal_end)
     late = day > end_day
+    if late.all():
+        reject_rows(tx, late, f"observation_end {end:%Y-%m-%d} is before every purchase (the first "
+                              f"is on {when.min():%Y-%m-%d}): nothing would be left to summarise. "
+                              f"Choose a later observation_end.", [customer_col, date_col])
     if late.any():
         warnings.warn(f"Dropped {int(late.sum()):,} transaction(s) after observation_end "
                       f"{end:%Y-%m-%d}.", UserWarning, stacklevel=2)
@@ -115,7 +136,7 @@ def summarize_purchases(
     # Purchase days are counted on distinct (customer, day) keys: one integer per row, sorted
     # once (int32 when it fits: twice as fast). Spend never needs that order: per-customer
     # totals are bincounts over the raw rows.
-    codes, customers = _factorize_ids(tx[customer_col], ids.get(customer_col))
+    codes, customers = factorize_ids(tx[customer_col], ids.get(customer_col))
     keep = ~late
     codes, day = codes[keep].astype(np.int64), day[keep]
     n_cust = len(customers)
@@ -147,6 +168,12 @@ def summarize_purchases(
         cal_total = np.bincount(codes[in_cal], weights=amount[in_cal], minlength=n_cust)
         first_day = np.bincount(codes, weights=np.where(day == first[codes], amount, 0.0),
                                 minlength=n_cust)
+        if not (np.isfinite(cal_total).all() and np.isfinite(first_day).all()):
+            over = ~(np.isfinite(cal_total) & np.isfinite(first_day))[codes]
+            reject_rows(tx[keep], over, lambda n: (
+                f"Column {amount_col!r} is too large: the total spend of some customers overflows "
+                f"(above 1.8e308; {n:,} row(s) of theirs). Use a larger unit of money (e.g. "
+                f"thousands)."), [customer_col, date_col, amount_col])
         with np.errstate(invalid="ignore", divide="ignore"):
             out["monetary_value"] = np.where(frequency > 0, (cal_total - first_day) / frequency,
                                              0.0)

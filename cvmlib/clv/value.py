@@ -8,14 +8,15 @@ an annual rate ``d_y`` becomes a monthly ``(1 + d_y)^(1/12) - 1``, not ``d_y / 1
 
 from __future__ import annotations
 
-from typing import Literal, Protocol
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from cvmlib.clv._base import PurchaseModel
-from cvmlib.clv._common import ArrayLike, as_array, btyd_inputs, check, distinct_rows, same_length, unit_days
-from cvmlib.validate import InputError
+from cvmlib.clv._common import ArrayLike, as_array, btyd_inputs, distinct_rows, same_length, unit_days
+from cvmlib.clv.gammagamma import GammaGamma
+from cvmlib.validate import InputError, reject_rows, require_int, require_non_negative, require_probability
 
 __all__ = ["simple_clv", "simple_clv_buildup", "customer_lifetime_value"]
 
@@ -23,28 +24,25 @@ __all__ = ["simple_clv", "simple_clv_buildup", "customer_lifetime_value"]
 #: temporaries of this many floats: ~5 MB each).
 MAX_CELLS = 600_000
 
-
-class SpendModel(Protocol):
-    """What :func:`customer_lifetime_value` needs from GammaGamma."""
-
-    def conditional_expected_average_profit(self, frequency: ArrayLike,
-                                            monetary_value: ArrayLike) -> np.ndarray: ...
+#: Longest build-up table :func:`simple_clv_buildup` makes (one row per period).
+MAX_BUILDUP_PERIODS = 1_000_000
 
 
-def _number(value: float, name: str) -> float:
-    try:
-        out = float(value)
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"{name}={value!r} must be a number.") from exc
-    if not np.isfinite(out):
-        raise InputError(f"{name}={value!r} must be a finite number.")
-    return out
+def _rates(margin: float, retention: float, discount: float) -> tuple[float, float, float]:
+    """The checked margin (>= 0), retention and discount rate (both in [0, 1]) of a simple CLV."""
+    m = float(require_non_negative(margin, "margin", scalar=True, fix=(
+        "The formula is linear in the margin: for a customer who loses money, value the loss "
+        "(a positive number) and subtract it.")))
+    r = float(require_probability(retention, "retention", scalar=True))
+    d = float(require_probability(discount, "discount", scalar=True))
+    return m, r, d
 
 
-def _horizon(horizon: int, name: str = "horizon") -> int:
-    if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
-        raise InputError(f"{name}={horizon!r} must be a whole number of periods >= 1.")
-    return int(horizon)
+def _finite_value(value: float, what: str) -> float:
+    if not np.isfinite(value):
+        raise InputError(f"{what} overflows (above 1.8e308): the margin is too large. Use a larger "
+                         f"unit of money (e.g. thousands).")
+    return value
 
 
 def simple_clv(margin: float, retention: float, discount: float,
@@ -58,16 +56,18 @@ def simple_clv(margin: float, retention: float, discount: float,
     Parameters
     ----------
     margin : float
-        Margin per period (e.g. CNY per month).
+        Margin per period (e.g. CNY per month), ``>= 0``.
     retention : float
         Probability of staying one more period, ``0 <= r < 1`` (``r = 1`` only with a finite
-        horizon).
+        horizon). A share of 1: 80 % is ``0.8``.
     discount : float
-        Discount rate per period, ``d > -1`` (``d > r - 1`` for the infinite sum to converge).
+        Discount rate per period, ``0 <= d <= 1`` (e.g. ``0.01`` for 1 % a month).
     horizon : int, optional
-        Number of periods; ``None`` means forever.
+        Number of periods (a whole number >= 1); ``None`` means forever.
 
-    Time unit rule: margin, retention and discount are all per the same period.
+    Time unit rule: margin, retention and discount are all per the same period. Bad input (a
+    bool or text for a number, a rate outside 0..1, a negative margin, a value that overflows)
+    is an :class:`~cvmlib.validate.InputError` naming the parameter.
 
     Examples
     --------
@@ -77,26 +77,22 @@ def simple_clv(margin: float, retention: float, discount: float,
     72.73
     >>> round(simple_clv(100, 0.8, 0.1, horizon=200), 2)    # long horizons approach the limit
     266.67
+    >>> simple_clv(100, 80, 0.1)
+    Traceback (most recent call last):
+    ...
+    cvmlib.validate.InputError: retention=80 is outside [0, 1]. Rates are shares of 1: write 80 % as 0.8.
     """
-    m = _number(margin, "margin")
-    r = _number(retention, "retention")
-    d = _number(discount, "discount")
-    if d <= -1:
-        raise InputError(f"discount={d} must be > -1 (a rate per period, e.g. 0.01 for 1%).")
+    m, r, d = _rates(margin, retention, discount)
     if horizon is None:
-        if not 0 <= r < 1:
-            raise InputError(f"retention={r} must be in [0, 1) for an infinite horizon "
-                             f"(a probability per period; r = 1 would never end).")
-        if 1 + d - r <= 0:
-            raise InputError(f"discount={d} <= retention - 1: the infinite sum diverges.")
-        return m * r / (1 + d - r)
-    h = _horizon(horizon)
-    if not 0 <= r <= 1:
-        raise InputError(f"retention={r} must be a probability per period in [0, 1].")
+        if r == 1:
+            raise InputError(f"retention={r} must be below 1 for an infinite horizon (a "
+                             f"probability per period; r = 1 would never end): pass a horizon.")
+        return _finite_value(m * r / (1 + d - r), "simple_clv")
+    h = require_int(horizon, "horizon", minimum=1)
     q = r / (1 + d)
     if q == 1:
-        return m * h
-    return m * q * (1 - q**h) / (1 - q)
+        return _finite_value(m * h, "simple_clv")
+    return _finite_value(float(m * q * -np.expm1(h * np.log(q)) / (1 - q)) if q > 0 else 0.0, "simple_clv")
 
 
 def simple_clv_buildup(margin: float, retention: float, discount: float, horizon: int) -> pd.DataFrame:
@@ -115,15 +111,22 @@ def simple_clv_buildup(margin: float, retention: float, discount: float, horizon
     2               52.89      125.62
     3               38.47      164.09
     """
-    h = _horizon(horizon)
-    running = np.array([simple_clv(margin, retention, discount, horizon=t) for t in range(1, h + 1)])
-    return pd.DataFrame({"discounted_margin": np.diff(running, prepend=0.0), "cumulative": running},
+    m, r, d = _rates(margin, retention, discount)
+    h = require_int(horizon, "horizon", minimum=1, maximum=MAX_BUILDUP_PERIODS)
+    t = np.arange(1, h + 1)
+    q = r / (1 + d)
+    added = m * q**t.astype(float)
+    cumulative = m * t.astype(float) if q == 1 else (
+        m * q * -np.expm1(t * np.log(q)) / (1 - q) if q > 0 else np.zeros(h))
+    if not (np.isfinite(cumulative).all() and np.isfinite(added).all()):
+        _finite_value(np.inf, "simple_clv_buildup")
+    return pd.DataFrame({"discounted_margin": added, "cumulative": cumulative},
                         index=pd.RangeIndex(1, h + 1, name="t"))
 
 
 def customer_lifetime_value(
     purchase_model: PurchaseModel,
-    spend_model: SpendModel | None,
+    spend_model: GammaGamma | None,
     frequency: ArrayLike,
     recency: ArrayLike,
     T: ArrayLike,
@@ -147,20 +150,21 @@ def customer_lifetime_value(
     purchase_model : BetaGeo or ParetoNBD
         Fitted on ``recency``/``T`` measured in ``unit``.
     spend_model : GammaGamma or None
-        Gives the expected spend per purchase; ``None`` takes ``monetary_value`` as that
-        expected spend directly.
+        A fitted Gamma-Gamma model gives the expected spend per purchase; ``None`` takes
+        ``monetary_value`` as that expected spend directly (then it must be a number >= 0 for
+        every customer).
     frequency, recency, T, monetary_value : array-like
         The BTYD summary of the customers (one value each).
     horizon : int
-        Number of periods to value (e.g. 12 months).
+        Number of periods to value (e.g. 12 months), a whole number >= 1.
     discount_rate : float
-        Discount rate per ``period`` (monthly for ``period="M"``), > -1.
+        Discount rate per ``period`` (monthly for ``period="M"``), in ``[0, 1]``.
     unit : {"D", "W", "M"}
         Unit of ``recency``/``T`` the model was fitted in.
     period : {"D", "W", "M"}
         Length of one CLV period.
     margin : float
-        Share of spend that is profit (1.0 = value in revenue terms).
+        Share of spend that is profit, in ``[0, 1]`` (1.0 = value in revenue terms; 30 % is 0.3).
     chunk_size : int
         At most this many distinct customer rows are processed at a time, and fewer for long
         horizons (at most ``MAX_CELLS`` customer-periods per chunk): beyond a few arrays the
@@ -170,7 +174,15 @@ def customer_lifetime_value(
     Returns
     -------
     numpy.ndarray
-        One value per customer, in the currency of ``monetary_value``.
+        One value per customer, in the currency of ``monetary_value``: finite and ``>= 0``.
+
+    Raises
+    ------
+    cvmlib.validate.InputError
+        Before any computation, naming the parameter (and showing the offending customers): an
+        unfitted or wrong model, a rate outside 0..1, a bool or text for a number, the BTYD
+        rules of ``frequency``/``recency``/``T``, an expected spend that does not exist under
+        the Gamma-Gamma fit (``q <= 1``), or values so large that the CLV overflows.
 
     Examples
     --------
@@ -181,20 +193,26 @@ def customer_lifetime_value(
     ...                         horizon=12, discount_rate=0.01).round(2)
     array([  0.  , 132.95])
     """
+    if not isinstance(purchase_model, PurchaseModel) or not purchase_model.params_:
+        raise InputError(f"purchase_model must be a fitted BetaGeo or ParetoNBD; got "
+                         f"{'an unfitted ' if isinstance(purchase_model, PurchaseModel) else ''}"
+                         f"{type(purchase_model).__name__}.")
+    purchase_model._params()  # parameters set by hand are checked too
+    if spend_model is not None and not isinstance(spend_model, GammaGamma):
+        raise InputError(f"spend_model must be a fitted GammaGamma, or None to take "
+                         f"monetary_value as the expected spend; got {type(spend_model).__name__}.")
     x, tx, big_t = btyd_inputs(frequency, recency, T)
     m = as_array(monetary_value, "monetary_value")
     same_length(frequency=x, monetary_value=m)
-    h = _horizon(horizon)
-    d = _number(discount_rate, "discount_rate")
-    if d <= -1:
-        raise InputError(f"discount_rate={d} must be > -1 (a rate per period).")
-    mg = _number(margin, "margin")
-    step = unit_days(period) / unit_days(unit)
-    if not (isinstance(purchase_model, PurchaseModel) and purchase_model.params_):
-        raise InputError("purchase_model must be a fitted BetaGeo or ParetoNBD.")
+    h = require_int(horizon, "horizon", minimum=1)
+    d = float(require_probability(discount_rate, "discount_rate", scalar=True))
+    mg = float(require_probability(margin, "margin", scalar=True))
+    step = unit_days(period, "period") / unit_days(unit, "unit")
+    size = require_int(chunk_size, "chunk_size", minimum=1)
     if spend_model is None:
-        check(pd.DataFrame({"monetary_value": m}), "monetary_value", ~(m >= 0) | ~np.isfinite(m),
-              "the expected spend per purchase is negative or missing")
+        frame = pd.DataFrame({"monetary_value": m})
+        require_non_negative(frame["monetary_value"], "monetary_value", frame=frame,
+                             fix="Without a spend model it is the expected spend per purchase.")
         spend = m
     else:
         spend = spend_model.conditional_expected_average_profit(x, m)
@@ -203,9 +221,16 @@ def customer_lifetime_value(
     ts = step * np.arange(h + 1)
     discount = (1 + d) ** -np.arange(1, h + 1)
     per_row = np.empty(len(rows))
-    step_rows = max(1, min(int(chunk_size), MAX_CELLS // (h + 1)))  # bounded temporaries
+    step_rows = max(1, min(size, MAX_CELLS // (h + 1)))  # bounded temporaries
     for lo in range(0, len(rows), step_rows):
         part = rows[lo:lo + step_rows]
         cum = purchase_model._cumulative(ts, part[:, 0], part[:, 1], part[:, 2])
         per_row[lo:lo + step_rows] = np.diff(cum, axis=1) @ discount
-    return mg * spend * per_row[codes]
+    with np.errstate(over="ignore"):
+        value = mg * spend * per_row[codes]
+    if not np.isfinite(value).all():
+        frame = pd.DataFrame({"frequency": x, "recency": tx, "T": big_t, "monetary_value": m})
+        reject_rows(frame, ~np.isfinite(value), lambda n: (
+            f"Column 'monetary_value' is too large: the CLV of {n:,} customer(s) overflows "
+            f"(above 1.8e308). Use a larger unit of money (e.g. thousands)."), list(frame.columns))
+    return value
