@@ -166,7 +166,6 @@ def cdnow_replicated(copies: int = 10, seed: int = 0) -> dict[str, np.ndarray]:
     from cvmlib.datasets import load_cdnow
 
     cd = load_cdnow(sample=False)
-    cd = cd.assign(line=np.arange(len(cd)))  # CDNOW's identical rows are separate purchases
     s = summarize_purchases(cd, "customer_id", "order_date", calibration_end="1997-09-30",
                             observation_end="1998-06-30", unit="D", returns="net")
     rng = np.random.default_rng(seed)

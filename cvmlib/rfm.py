@@ -72,10 +72,6 @@ RFM_COLUMNS: tuple[str, str, str] = ("recency", "frequency", "monetary")
 # --------------------------------------------------------------------------------------------
 # Grouping by id (the codes come from cvmlib._ids, usually already computed by the validation)
 # --------------------------------------------------------------------------------------------
-# Kept under its old name for cvmlib.clv.summary until it imports cvmlib._ids.factorize_ids
-# (issue 9; tests/test_imports.py fails while it does).
-_factorize_ids = factorize_ids
-
 
 def _count_distinct_per_group(orders: EncodedIds, group_codes: np.ndarray, n_groups: int) -> np.ndarray:
     """Distinct order ids per group code (``orders`` and ``group_codes`` row-aligned).

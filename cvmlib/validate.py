@@ -1751,10 +1751,3 @@ def require_not_after(dates: pd.Series, limit: pd.Timestamp, name: Hashable, lim
                     f"the future. {fix or f'Choose a later {limit_name}, or keep only the rows up to it.'}",
                     shown, after, cols)
 
-
-# Kept for cvmlib.clv until it moves to the public names above (H-clv, issue 9); the imports
-# test fails on any use of them from another module.
-_rows_text = rows_text
-_to_timestamp = as_timestamp
-_suggest = suggest_name
-_validate_with_ids = validate_transactions_with_ids

@@ -44,7 +44,7 @@ def orders() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def cal() -> pd.DataFrame:
-    cdnow = load_cdnow().assign(line=lambda df: np.arange(len(df)))
+    cdnow = load_cdnow()
     return summarize_purchases(cdnow, "customer_id", "order_date", "amount", calibration_end=CDNOW_CALIBRATION_END,
                                observation_end=CDNOW_END, unit="W", returns="net")
 
@@ -200,7 +200,7 @@ def test_p_alive_reading(cal, model):
     assert check("clv.p_alive", 1 - p).mistake == "p_dead"
     in_days = pd.Series(model.p_alive(cal["frequency"], cal["recency"] * 7, cal["T"] * 7), index=cal.index)
     assert check("clv.p_alive", in_days).mistake == "days_not_weeks"
-    cdnow = load_cdnow().assign(line=lambda df: np.arange(len(df)))
+    cdnow = load_cdnow()
     whole = summarize_purchases(cdnow, "customer_id", "order_date", "amount", observation_end=CDNOW_END,
                                 unit="W", returns="net")
     p_whole = pd.Series(model.p_alive(whole["frequency"], whole["recency"], whole["T"]), index=whole.index)

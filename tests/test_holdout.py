@@ -15,7 +15,7 @@ from cvmlib.validate import InputError
 @pytest.fixture(scope="module")
 def cdnow() -> pd.DataFrame:
     # 21 identical rows are genuine separate purchases: a line number tells them apart.
-    return load_cdnow().assign(line=lambda df: np.arange(len(df)))
+    return load_cdnow()
 
 
 @pytest.fixture(scope="module")

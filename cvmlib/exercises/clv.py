@@ -116,11 +116,10 @@ def retailer_summary() -> pd.DataFrame:
 def cdnow_summary() -> pd.DataFrame:
     """BTYD summary of the CDNOW sample in weeks: calibration to 1997-09-30, holdout to 1998-06-30.
 
-    CDNOW has identical rows that are genuine separate purchases (a line number tells them apart)
-    and a few zero-dollar purchases (``returns="net"`` keeps them).
+    CDNOW has identical rows that are genuine separate purchases (the loader's ``line`` column tells
+    them apart) and a few zero-dollar purchases (``returns="net"`` keeps them).
     """
     cdnow = load_cdnow(sample=True)
-    cdnow = cdnow.assign(line=np.arange(len(cdnow)))
     return summarize_purchases(cdnow, "customer_id", "order_date", "amount",
                                calibration_end=CDNOW_CALIBRATION_END, observation_end=CDNOW_END,
                                unit="W", returns="net")
@@ -659,7 +658,6 @@ def _p_alive(scale: float = 1.0, T_shift: float = 0.0) -> pd.Series:
 @cache
 def _cdnow_full_summary() -> pd.DataFrame:
     cdnow = load_cdnow(sample=True)
-    cdnow = cdnow.assign(line=np.arange(len(cdnow)))
     return summarize_purchases(cdnow, "customer_id", "order_date", "amount", observation_end=CDNOW_END,
                                unit="W", returns="net")
 
