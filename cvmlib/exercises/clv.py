@@ -18,7 +18,6 @@ the same computations, so their answer key follows the data.
 from __future__ import annotations
 
 from functools import cache, partial
-from itertools import combinations
 from typing import Any
 
 import numpy as np
@@ -37,6 +36,7 @@ from cvmlib.feedback import (
     compare_scalar,
     compare_series,
 )
+from cvmlib.exercises.wrong_answers import all_selections, decimals_tolerance, misjudged, one_off, other_letters, rounded
 
 # --- parameters the workbook prints -------------------------------------------------------------
 #: Simple-formula exercises: margin per customer and MONTH (CNY), retention per MONTH, discount
@@ -60,18 +60,6 @@ ACQUISITION_HORIZON_MONTHS = 36
 ACQUISITION_DISCOUNT_PER_YEAR = 0.10
 #: What marketing proposes to pay per new customer acquired through livestream ads (CNY).
 LIVESTREAM_COST_PER_CUSTOMER = 200.0
-
-
-def decimals_tolerance(decimals: int) -> float:
-    """The absolute tolerance that accepts an answer rounded to ``decimals`` places, and no more.
-
-    Half a unit of the last place, plus float noise: ``round(x, 2)`` passes, ``round(x, 1)``
-    does not (unless it happens to be equally close).
-
-    >>> decimals_tolerance(2)
-    0.005000001
-    """
-    return 0.5 * 10.0 ** -decimals + 1e-9
 
 
 # Precision of each exercise, as its prompt states it.
@@ -149,37 +137,11 @@ def _per_customer(values: Any, index: pd.Index) -> pd.Series:
     return pd.Series(np.asarray(values, dtype=float), index=index).rename_axis("customer_id")
 
 
-def _rounded(value: float, places: tuple[int, ...]) -> list[float]:
-    """``value`` rounded to each number of decimals coarser than the task asks for."""
-    return [round(value, digits) for digits in places]
-
-
 def _bumped(values: pd.Series, by: float, position: int = 0) -> pd.Series:
     """``values`` with the one value at ``position`` changed by ``by``: one customer (or cohort) wrong."""
     out = values.astype("float64").copy()
     out.iloc[position] += by
     return out
-
-
-def _others(letters: str, right: frozenset[str]) -> list[str]:
-    """Every single option letter that is not a right one: the near misses of a one-letter question."""
-    return [letter for letter in letters if letter not in right]
-
-
-def _one_off(letters: str, truth: frozenset[str]) -> list[frozenset[str]]:
-    """Every selection that gets exactly one statement wrong (one too many, or one left out)."""
-    flipped = [truth ^ {letter} for letter in letters]
-    return [selection for selection in flipped if selection]
-
-
-def _selections(letters: str) -> list[frozenset[str]]:
-    """Every non-empty selection of the option ``letters``."""
-    return [frozenset(chosen) for size in range(1, len(letters) + 1) for chosen in combinations(letters, size)]
-
-
-def _misjudged(letter: str, letters: str, truth: frozenset[str]) -> list[frozenset[str]]:
-    """The selections that get statement ``letter`` wrong: chosen though false, or left out though true."""
-    return [chosen for chosen in _selections(letters) if (letter in chosen) != (letter in truth)]
 
 
 # --- 1. the simple formula, units -----------------------------------------------------------------
@@ -236,7 +198,7 @@ simple = Exercise(
     more_hint="Compute the monthly discount rate on its own line and look at it: it must be a little smaller "
     "than the annual rate divided by 12. Do not round it before you use it.",
     near_misses=lambda: [
-        *_rounded(_simple(), (1, 0)),                         # rounded more coarsely than to the cent
+        *rounded(_simple(), (1, 0)),                         # rounded more coarsely than to the cent
         _simple(discount=round(_monthly_discount(), 4)),      # the monthly rate rounded before use
         _simple(discount=float(np.log1p(DISCOUNT_PER_YEAR) / 12)),  # continuous compounding
         MARGIN_PER_MONTH * (1 + _monthly_discount()) / (1 + _monthly_discount() - RETENTION_PER_MONTH),
@@ -289,7 +251,7 @@ horizon = Exercise(
         _simple(horizon=HORIZON_MONTHS - 1),                   # a month too few
         _simple(horizon=HORIZON_MONTHS + 1),                   # a month too many
         MARGIN_PER_MONTH + _simple(horizon=HORIZON_MONTHS),    # t = 0 .. 24
-        *_rounded(_simple(horizon=HORIZON_MONTHS), (1, 0)),
+        *rounded(_simple(horizon=HORIZON_MONTHS), (1, 0)),
         _simple(discount=round(_monthly_discount(), 4), horizon=HORIZON_MONTHS),
     ],
 )
@@ -773,7 +735,7 @@ expected_purchases = Exercise(
         _expected_total(272 / 7),                  # one day short
         _expected_total(274 / 7),                  # both end days counted
         _expected_total(HOLDOUT_WEEKS, cdnow_summary()["frequency"] > 0),
-        *_rounded(_holdout_total(), (0,)),
+        *rounded(_holdout_total(), (0,)),
     ],
 )
 
@@ -933,7 +895,7 @@ best_lever = Exercise(
     "changes its small denominator the most?",
     more_hint="Compute the CLV of exercise 1 three times, each time changing only the one input an option "
     "changes, and compare the three results.",
-    near_misses=lambda: _others("".join(LEVER_OPTIONS), _best_lever()),
+    near_misses=lambda: other_letters("".join(LEVER_OPTIONS), _best_lever()),
 )
 
 
@@ -993,7 +955,7 @@ holdout_verdict = Exercise(
     "really happened. Compare them as a share of the actual number.",
     more_hint="Divide the difference (forecast minus actual) by the actual number: is it within 5 %, and if not, "
     "in which direction?",
-    near_misses=lambda: _others("".join(HOLDOUT_OPTIONS), _holdout_verdict()),
+    near_misses=lambda: other_letters("".join(HOLDOUT_OPTIONS), _holdout_verdict()),
 )
 
 
@@ -1030,34 +992,34 @@ acquisition_decision = Exercise(
             "average_for_every_channel",
             "The break-even cost is for an AVERAGE new customer of the past. A channel that brings customers "
             "who buy less (bargain hunters, one-off gift buyers) has a lower break-even cost: check per channel.",
-            variants=lambda: _misjudged("D", "".join(ACQUISITION_STATEMENTS), _acquisition_truth()),
+            variants=lambda: misjudged("D", "".join(ACQUISITION_STATEMENTS), _acquisition_truth()),
             more="Ask whose behaviour the model learned from, and whether livestream buyers are like them.",
         ),
         Mistake(
             "margin_taken_twice",
             "The break-even cost already values MARGIN (30 % of spend, for the first order and the repeat purchases): "
             "taking the margin off again would count it twice.",
-            variants=lambda: _misjudged("E", "".join(ACQUISITION_STATEMENTS), _acquisition_truth()),
+            variants=lambda: misjudged("E", "".join(ACQUISITION_STATEMENTS), _acquisition_truth()),
             more="Look at the margin argument of the CLV call in the acquisition-cost exercise.",
         ),
         Mistake(
             "offer_vs_break_even",
             "Compare the two numbers directly: the proposed cost per customer and the break-even cost you computed.",
-            variants=lambda: _misjudged("A", "".join(ACQUISITION_STATEMENTS), _acquisition_truth()),
+            variants=lambda: misjudged("A", "".join(ACQUISITION_STATEMENTS), _acquisition_truth()),
             more="Statement A is a plain comparison of two numbers you already have.",
         ),
         Mistake(
             "break_even_meaning",
             "Break-even means the discounted expected margin equals the cost: at that price each customer pays "
             "back exactly what it cost, no more.",
-            variants=lambda: _misjudged("B", "".join(ACQUISITION_STATEMENTS), _acquisition_truth()),
+            variants=lambda: misjudged("B", "".join(ACQUISITION_STATEMENTS), _acquisition_truth()),
             more="What is the net value of a customer acquired at exactly the break-even cost?",
         ),
         Mistake(
             "model_assumption_missed",
             "The model learned from the retailer's past customers; a new channel can bring different ones. "
             "Tracking the first months of the new customers is how you find out.",
-            variants=lambda: _misjudged("C", "".join(ACQUISITION_STATEMENTS), _acquisition_truth()),
+            variants=lambda: misjudged("C", "".join(ACQUISITION_STATEMENTS), _acquisition_truth()),
             more="Which data was the BG/NBD and Gamma-Gamma fit on, and does it contain livestream customers?",
         ),
     ),
@@ -1065,7 +1027,7 @@ acquisition_decision = Exercise(
     "break-even cost assumes about the customers it values.",
     more_hint="Two statements are about the numbers (the offer against the break-even cost; margin or revenue), "
     "three about what the break-even cost means and assumes.",
-    near_misses=lambda: _one_off("".join(ACQUISITION_STATEMENTS), _acquisition_truth()),
+    near_misses=lambda: one_off("".join(ACQUISITION_STATEMENTS), _acquisition_truth()),
 )
 
 EXERCISES: tuple[Exercise, ...] = (

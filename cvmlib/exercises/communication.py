@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import cache, partial
-from itertools import combinations
 from typing import Any
 
 import numpy as np
@@ -56,6 +55,7 @@ from cvmlib.feedback import (
     compare_scalar,
     compare_series,
 )
+from cvmlib.exercises.wrong_answers import all_selections, decimals_tolerance, misjudged, one_off, other_letters, single_deviations
 from cvmlib.fourc import (
     FOUR_C_NAMES,
     FOUR_CS,
@@ -83,15 +83,6 @@ JOHARI_OTHERS: tuple[tuple[str, ...], ...] = (
 )
 #: A trait is known to the colleagues when at least this many of the three chose it.
 JOHARI_MIN_VOTES = 2
-
-
-def decimals_tolerance(decimals: int) -> float:
-    """The absolute tolerance that accepts an answer rounded to ``decimals`` places, and no more.
-
-    >>> decimals_tolerance(3)
-    0.000500001
-    """
-    return 0.5 * 10.0 ** -decimals + 1e-9
 
 
 # Precision of each exercise, as its prompt states it.
@@ -138,33 +129,6 @@ def _bumped(values: pd.Series, by: float, position: int = 0) -> pd.Series:
     out = values.astype("float64").copy()
     out.iloc[position] += by
     return out
-
-
-def _single_deviations(best: Mapping[str, frozenset[str]], options: Iterable[str]) -> list[dict[str, str]]:
-    """Every answer that is right for all keys but one: the smallest wrong answers of a menu question."""
-    right = {key: sorted(ok)[0] for key, ok in best.items()}
-    return [{**right, key: option} for key, ok in best.items() for option in options
-            if option.upper() not in {o.upper() for o in ok}]
-
-
-def _others(letters: str, right: frozenset[str]) -> list[str]:
-    """Every single option letter that is not a right one."""
-    return [letter for letter in letters if letter not in right]
-
-
-def _selections(letters: str) -> list[frozenset[str]]:
-    """Every non-empty selection of the option ``letters``."""
-    return [frozenset(chosen) for size in range(1, len(letters) + 1) for chosen in combinations(letters, size)]
-
-
-def _misjudged(letter: str, letters: str, truth: frozenset[str]) -> list[frozenset[str]]:
-    """The selections that get statement ``letter`` wrong: chosen though false, or left out though true."""
-    return [chosen for chosen in _selections(letters) if (letter in chosen) != (letter in truth)]
-
-
-def _one_off(letters: str, truth: frozenset[str]) -> list[frozenset[str]]:
-    """Every selection that gets exactly one statement wrong (one too many, or one left out)."""
-    return [selection for selection in (truth ^ {letter} for letter in letters) if selection]
 
 
 # --- 1. NPS -----------------------------------------------------------------------------------
@@ -494,7 +458,7 @@ handoff_exercise = Exercise(
     "problem was created, not where it was reported.",
     more_hint="For each category, picture the moment it went wrong (a price shown, an order keyed in, a parcel "
     "packed, a call answered) and name the team at work at that moment.",
-    near_misses=lambda: _single_deviations(HANDOFF_ANSWERS, [team for team in INTERNAL_CHAIN]),
+    near_misses=lambda: single_deviations(HANDOFF_ANSWERS, [team for team in INTERNAL_CHAIN]),
 )
 
 
@@ -615,7 +579,7 @@ mehrabian_exercise = Exercise(
     "judge?",
     more_hint="The listeners heard single words and judged how much the speaker liked someone. Which options "
     "stay within that?",
-    near_misses=lambda: _single_deviations(MEHRABIAN_ANSWERS, "ABC"),
+    near_misses=lambda: single_deviations(MEHRABIAN_ANSWERS, "ABC"),
 )
 
 
@@ -656,7 +620,7 @@ questions_exercise = Exercise(
     "Probing: follows up on what the customer said.",
     more_hint="For each question, imagine the shortest honest reply: one word or a choice (closed), a story "
     "(open), or more about something already said (probing).",
-    near_misses=lambda: _single_deviations(_labels(QUESTION_BANK), QUESTION_TYPES),
+    near_misses=lambda: single_deviations(_labels(QUESTION_BANK), QUESTION_TYPES),
 )
 
 
@@ -688,7 +652,7 @@ observations_exercise = Exercise(
     "or a generalisation.",
     more_hint="Look for the words that a camera could not record: labels of people and words such as always or "
     "never.",
-    near_misses=lambda: _single_deviations(_labels(NVC_STATEMENTS), ("observation", "evaluation")),
+    near_misses=lambda: single_deviations(_labels(NVC_STATEMENTS), ("observation", "evaluation")),
 )
 
 
@@ -921,7 +885,7 @@ nps_report = Exercise(
     "NPS of exercise 1 and the shares behind it.",
     more_hint="Compute the share of promoters and the share of detractors: which is larger decides between two of "
     "the options; the other two misread what the numbers are.",
-    near_misses=lambda: _others("".join(NPS_REPORT_OPTIONS), _nps_report()),
+    near_misses=lambda: other_letters("".join(NPS_REPORT_OPTIONS), _nps_report()),
 )
 
 
@@ -961,14 +925,14 @@ audit_reading = Exercise(
                 "Promoters buying again more often is an ASSOCIATION. It does not show that changing an answer "
                 "changes buying: loyal customers may simply answer 9-10 AND buy again. Only an experiment could "
                 "show an effect.",
-                variants=lambda: _misjudged("D", "".join(AUDIT_STATEMENTS), _audit_truth()),
+                variants=lambda: misjudged("D", "".join(AUDIT_STATEMENTS), _audit_truth()),
                 more="Ask what else differs between promoters and detractors (membership level, how often they "
                 "bought before)."),
         Mistake("tables_misread",
                 "At least one statement about the numbers does not match the tables: check each against the "
                 "audit per channel, per membership level and the later-buying shares.",
                 variants=lambda: [chosen for letter in "ABCE" for chosen in
-                                  _misjudged(letter, "".join(AUDIT_STATEMENTS), _audit_truth())
+                                  misjudged(letter, "".join(AUDIT_STATEMENTS), _audit_truth())
                                   if "D" not in chosen],
                 more="Statements A, B, C and E are each a comparison of two or more numbers you have already "
                 "computed; D is about what the numbers can prove."),
@@ -977,7 +941,7 @@ audit_reading = Exercise(
     "level (and the audit table), the later-buying shares by NPS group. One statement is about proof, not "
     "numbers.",
     more_hint="For the proof statement, ask whether the survey changed anybody's answer, or only recorded it.",
-    near_misses=lambda: _one_off("".join(AUDIT_STATEMENTS), _audit_truth()),
+    near_misses=lambda: one_off("".join(AUDIT_STATEMENTS), _audit_truth()),
 )
 
 EXERCISES: tuple[Exercise, ...] = (

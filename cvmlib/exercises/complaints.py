@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import cache, partial
-from itertools import combinations
 from typing import Any
 
 import numpy as np
@@ -46,6 +45,7 @@ from cvmlib.feedback import (
     compare_scalar,
     compare_series,
 )
+from cvmlib.exercises.wrong_answers import all_selections, decimals_tolerance, misjudged, one_off, other_letters, single_deviations
 
 #: The export time of the data: open tickets are measured up to it.
 AS_OF = "2025-12-31 23:59:59"
@@ -55,15 +55,6 @@ RESOLUTION_TARGETS = {"low": 72.0, "medium": 48.0, "high": 24.0}
 FIRST_RESPONSE_TARGETS = {"low": 4.0, "medium": 2.0, "high": 1.0}
 #: Window (days) for "bought again" after the complained-about order.
 WINDOW_DAYS = 180
-
-
-def decimals_tolerance(decimals: int) -> float:
-    """The absolute tolerance that accepts an answer rounded to ``decimals`` places, and no more.
-
-    >>> decimals_tolerance(4)
-    5.01e-05
-    """
-    return 0.5 * 10.0 ** -decimals + 1e-9
 
 
 # Precision of each exercise, as its prompt states it.
@@ -102,32 +93,6 @@ def _bumped(values: pd.Series, by: float, position: int = 0) -> pd.Series:
     out = values.astype("float64").copy()
     out.iloc[position] += by
     return out
-
-
-def _single_deviations(best: Mapping[str, frozenset[str]], letters: Iterable[str]) -> list[dict[str, str]]:
-    """Every answer that is right for all keys but one: the smallest wrong answers of a menu question."""
-    right = {key: sorted(ok)[0] for key, ok in best.items()}
-    return [{**right, key: letter} for key, ok in best.items() for letter in letters if letter not in ok]
-
-
-def _others(letters: str, right: frozenset[str]) -> list[str]:
-    """Every single option letter that is not a right one."""
-    return [letter for letter in letters if letter not in right]
-
-
-def _selections(letters: str) -> list[frozenset[str]]:
-    """Every non-empty selection of the option ``letters``."""
-    return [frozenset(chosen) for size in range(1, len(letters) + 1) for chosen in combinations(letters, size)]
-
-
-def _misjudged(letter: str, letters: str, truth: frozenset[str]) -> list[frozenset[str]]:
-    """The selections that get statement ``letter`` wrong: chosen though false, or left out though true."""
-    return [chosen for chosen in _selections(letters) if (letter in chosen) != (letter in truth)]
-
-
-def _one_off(letters: str, truth: frozenset[str]) -> list[frozenset[str]]:
-    """Every selection that gets exactly one statement wrong (one too many, or one left out)."""
-    return [selection for selection in (truth ^ {letter} for letter in letters) if selection]
 
 
 # --- 1. median resolution time ----------------------------------------------------------------
@@ -587,7 +552,7 @@ maslow = Exercise(
     hint="Ask what the customer fears losing or wants to gain: survival (A), protection (B), connection "
     "(C), respect (D), growth (E).",
     more_hint="Read each demand's second sentence: it usually says what the customer wants to be sure of.",
-    near_misses=lambda: _single_deviations(BEST_LEVELS, "".join(MASLOW_LEVELS)),
+    near_misses=lambda: single_deviations(BEST_LEVELS, "".join(MASLOW_LEVELS)),
 )
 
 
@@ -652,7 +617,7 @@ handling_steps = Exercise(
     "mistake, fix it, agree the outcome, and check later?",
     more_hint="Place each symptom on the timeline of the case: during the customer's story, at the apology, at the "
     "solution, at the end of the call, or days later.",
-    near_misses=lambda: _single_deviations(BEST_STEPS, "".join(STEPS)),
+    near_misses=lambda: single_deviations(BEST_STEPS, "".join(STEPS)),
 )
 
 
@@ -703,7 +668,7 @@ ethics = Exercise(
     "comfortable if the customer heard how you planned the conversation?",
     more_hint="Sort the tactics by one question: would the tactic still work if the customer knew exactly what "
     "you were doing and why?",
-    near_misses=lambda: _single_deviations(ETHICAL, "AB"),
+    near_misses=lambda: single_deviations(ETHICAL, "AB"),
 )
 
 # --- 9-10. interpretation and decisions -------------------------------------------------------
@@ -754,7 +719,7 @@ sla_focus = Exercise(
     hint="If every breach of one severity became met, the total met rate would rise by that severity's number "
     "of breaches divided by the decided tickets: compare the severities on that number.",
     more_hint="The SLA report of the resolution measure has a column with the breached tickets per severity.",
-    near_misses=lambda: _others("".join(SLA_FOCUS_OPTIONS), _sla_focus()),
+    near_misses=lambda: other_letters("".join(SLA_FOCUS_OPTIONS), _sla_focus()),
 )
 
 
@@ -795,14 +760,14 @@ recovery_reading = Exercise(
             "paradox_as_policy",
             "Even if recovered customers bought more, making orders fail on purpose would cost the customers "
             "who are NOT recovered, and the rates do not show that recovery causes loyalty.",
-            variants=lambda: _misjudged("C", "".join(RECOVERY_STATEMENTS), _recovery_truth()),
+            variants=lambda: misjudged("C", "".join(RECOVERY_STATEMENTS), _recovery_truth()),
             more="Who complains is not random: compare the adjusted rate and its interval in the recovery table.",
         ),
         Mistake(
             "confounding_missed",
             "The rates are observed, not the result of an experiment: customers who buy a lot both complain "
             "more and buy again more. That is why the recovery table adds an adjusted rate.",
-            variants=lambda: _misjudged("D", "".join(RECOVERY_STATEMENTS), _recovery_truth()),
+            variants=lambda: misjudged("D", "".join(RECOVERY_STATEMENTS), _recovery_truth()),
             more="Ask what else differs between the groups besides how their complaint was handled.",
         ),
         Mistake(
@@ -810,7 +775,7 @@ recovery_reading = Exercise(
             "At least one statement about the rates does not match the table: check A, B and E against the "
             "rebuy rates per handling group.",
             variants=lambda: [chosen for letter in "ABE" for chosen in
-                              _misjudged(letter, "".join(RECOVERY_STATEMENTS), _recovery_truth())
+                              misjudged(letter, "".join(RECOVERY_STATEMENTS), _recovery_truth())
                               if ("C" in chosen) == ("C" in _recovery_truth())
                               and ("D" in chosen) == ("D" in _recovery_truth())],
             more="Print the rebuy rates per handling group sorted from lowest to highest.",
@@ -819,7 +784,7 @@ recovery_reading = Exercise(
     hint="Check the statements about numbers against the rebuy rates per handling group; for the others ask what observed "
     "rates can and cannot prove.",
     more_hint="Three statements are comparisons you can read off the rates; two are about causes and what to do.",
-    near_misses=lambda: _one_off("".join(RECOVERY_STATEMENTS), _recovery_truth()),
+    near_misses=lambda: one_off("".join(RECOVERY_STATEMENTS), _recovery_truth()),
 )
 
 EXERCISES: tuple[Exercise, ...] = (

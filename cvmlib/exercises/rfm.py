@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import cache, partial
-from itertools import combinations
 from typing import Any
 
 import numpy as np
@@ -29,6 +28,7 @@ from cvmlib.feedback import (
     compare_scalar,
     compare_series,
 )
+from cvmlib.exercises.wrong_answers import all_selections, misjudged, rounded, single_deviations
 from cvmlib.rfm import rfm_scores, rfm_segments, rfm_table, segment_summary
 
 #: The snapshot date of the workbook: the analysis is run on Monday 5 January 2026, a few days
@@ -96,27 +96,6 @@ def _bumped(values: pd.Series, by: float, position: int = 0) -> pd.Series:
     out = values.astype(float).copy()
     out.iloc[position] += by
     return out
-
-
-def _rounded(value: float, places: Iterable[int]) -> list[float]:
-    """``value`` rounded to each number of decimals that loses precision the task asks for."""
-    return [round(value, digits) for digits in places]
-
-
-def _single_deviations(best: Mapping[str, frozenset[str]], letters: str) -> list[dict[str, str]]:
-    """Every answer that is right for all keys but one: the smallest wrong answers of a menu question."""
-    right = {key: sorted(ok)[0] for key, ok in best.items()}
-    return [{**right, key: letter} for key, ok in best.items() for letter in letters if letter not in ok]
-
-
-def _selections(letters: str) -> list[frozenset[str]]:
-    """Every non-empty selection of the option ``letters`` (for "select all that apply" mistakes)."""
-    return [frozenset(chosen) for size in range(1, len(letters) + 1) for chosen in combinations(letters, size)]
-
-
-def _misjudged(letter: str, letters: str, truth: frozenset[str]) -> list[frozenset[str]]:
-    """The selections that get statement ``letter`` wrong: chosen though false, or left out though true."""
-    return [chosen for chosen in _selections(letters) if (letter in chosen) != (letter in truth)]
 
 
 # --- 1. recency -------------------------------------------------------------------------------
@@ -394,7 +373,7 @@ champions_share = Exercise(
             "rounded",
             "Right idea, but rounded too much: one small customer is less than 0.000001 of all "
             "revenue, so the task asks for at least 7 decimals. Check the unrounded value.",
-            variants=lambda: _rounded(_champions_share(), range(1, 7)),
+            variants=lambda: rounded(_champions_share(), range(1, 7)),
             more="Pass the variable you computed, not a number typed from a rounded display.",
         ),
     ),
@@ -494,7 +473,7 @@ def _true_statements() -> frozenset[str]:
 
 def _statement_mistake(letter: str, hint: str, more: str) -> Mistake:
     return Mistake(f"statement_{letter.lower()}_misjudged", hint, more=more,
-                   variants=lambda: _misjudged(letter, _STATEMENT_LETTERS, _true_statements()))
+                   variants=lambda: misjudged(letter, _STATEMENT_LETTERS, _true_statements()))
 
 
 summary_reading = Exercise(
@@ -674,7 +653,7 @@ segment_actions = Exercise(
     "value but lapsing -> personal win-back; new -> onboard; long gone and low value -> cheap or none.",
     more_hint="For each segment ask two questions: is the customer still buying, and how much are they worth? "
     "The more value at stake, the more personal the action.",
-    near_misses=lambda: _single_deviations(BEST_ACTIONS, "".join(ACTIONS)),
+    near_misses=lambda: single_deviations(BEST_ACTIONS, "".join(ACTIONS)),
 )
 
 EXERCISES: tuple[Exercise, ...] = (
