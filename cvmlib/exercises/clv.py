@@ -36,7 +36,7 @@ from cvmlib.feedback import (
     compare_scalar,
     compare_series,
 )
-from cvmlib.exercises.wrong_answers import all_selections, decimals_tolerance, misjudged, one_off, other_letters, rounded
+from cvmlib.exercises.wrong_answers import decimals_tolerance, one_off, other_letters, rounded, statement_variants
 
 # --- parameters the workbook prints -------------------------------------------------------------
 #: Simple-formula exercises: margin per customer and MONTH (CNY), retention per MONTH, discount
@@ -992,34 +992,34 @@ acquisition_decision = Exercise(
             "average_for_every_channel",
             "The break-even cost is for an AVERAGE new customer of the past. A channel that brings customers "
             "who buy less (bargain hunters, one-off gift buyers) has a lower break-even cost: check per channel.",
-            variants=lambda: misjudged("D", "".join(ACQUISITION_STATEMENTS), _acquisition_truth()),
+            variants=statement_variants("D", ACQUISITION_STATEMENTS, _acquisition_truth),
             more="Ask whose behaviour the model learned from, and whether livestream buyers are like them.",
         ),
         Mistake(
             "margin_taken_twice",
             "The break-even cost already values MARGIN (30 % of spend, for the first order and the repeat purchases): "
             "taking the margin off again would count it twice.",
-            variants=lambda: misjudged("E", "".join(ACQUISITION_STATEMENTS), _acquisition_truth()),
+            variants=statement_variants("E", ACQUISITION_STATEMENTS, _acquisition_truth),
             more="Look at the margin argument of the CLV call in the acquisition-cost exercise.",
         ),
         Mistake(
             "offer_vs_break_even",
             "Compare the two numbers directly: the proposed cost per customer and the break-even cost you computed.",
-            variants=lambda: misjudged("A", "".join(ACQUISITION_STATEMENTS), _acquisition_truth()),
+            variants=statement_variants("A", ACQUISITION_STATEMENTS, _acquisition_truth),
             more="Statement A is a plain comparison of two numbers you already have.",
         ),
         Mistake(
             "break_even_meaning",
             "Break-even means the discounted expected margin equals the cost: at that price each customer pays "
             "back exactly what it cost, no more.",
-            variants=lambda: misjudged("B", "".join(ACQUISITION_STATEMENTS), _acquisition_truth()),
+            variants=statement_variants("B", ACQUISITION_STATEMENTS, _acquisition_truth),
             more="What is the net value of a customer acquired at exactly the break-even cost?",
         ),
         Mistake(
             "model_assumption_missed",
             "The model learned from the retailer's past customers; a new channel can bring different ones. "
             "Tracking the first months of the new customers is how you find out.",
-            variants=lambda: misjudged("C", "".join(ACQUISITION_STATEMENTS), _acquisition_truth()),
+            variants=statement_variants("C", ACQUISITION_STATEMENTS, _acquisition_truth),
             more="Which data was the BG/NBD and Gamma-Gamma fit on, and does it contain livestream customers?",
         ),
     ),

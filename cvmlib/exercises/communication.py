@@ -55,7 +55,7 @@ from cvmlib.feedback import (
     compare_scalar,
     compare_series,
 )
-from cvmlib.exercises.wrong_answers import all_selections, decimals_tolerance, misjudged, one_off, other_letters, single_deviations
+from cvmlib.exercises.wrong_answers import decimals_tolerance, misjudged, one_off, other_letters, single_deviations, statement_variants
 from cvmlib.fourc import (
     FOUR_C_NAMES,
     FOUR_CS,
@@ -925,7 +925,7 @@ audit_reading = Exercise(
                 "Promoters buying again more often is an ASSOCIATION. It does not show that changing an answer "
                 "changes buying: loyal customers may simply answer 9-10 AND buy again. Only an experiment could "
                 "show an effect.",
-                variants=lambda: misjudged("D", "".join(AUDIT_STATEMENTS), _audit_truth()),
+                variants=statement_variants("D", AUDIT_STATEMENTS, _audit_truth),
                 more="Ask what else differs between promoters and detractors (membership level, how often they "
                 "bought before)."),
         Mistake("tables_misread",

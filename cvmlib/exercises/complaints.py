@@ -45,7 +45,7 @@ from cvmlib.feedback import (
     compare_scalar,
     compare_series,
 )
-from cvmlib.exercises.wrong_answers import all_selections, decimals_tolerance, misjudged, one_off, other_letters, single_deviations
+from cvmlib.exercises.wrong_answers import decimals_tolerance, misjudged, one_off, other_letters, single_deviations, statement_variants
 
 #: The export time of the data: open tickets are measured up to it.
 AS_OF = "2025-12-31 23:59:59"
@@ -760,14 +760,14 @@ recovery_reading = Exercise(
             "paradox_as_policy",
             "Even if recovered customers bought more, making orders fail on purpose would cost the customers "
             "who are NOT recovered, and the rates do not show that recovery causes loyalty.",
-            variants=lambda: misjudged("C", "".join(RECOVERY_STATEMENTS), _recovery_truth()),
+            variants=statement_variants("C", RECOVERY_STATEMENTS, _recovery_truth),
             more="Who complains is not random: compare the adjusted rate and its interval in the recovery table.",
         ),
         Mistake(
             "confounding_missed",
             "The rates are observed, not the result of an experiment: customers who buy a lot both complain "
             "more and buy again more. That is why the recovery table adds an adjusted rate.",
-            variants=lambda: misjudged("D", "".join(RECOVERY_STATEMENTS), _recovery_truth()),
+            variants=statement_variants("D", RECOVERY_STATEMENTS, _recovery_truth),
             more="Ask what else differs between the groups besides how their complaint was handled.",
         ),
         Mistake(

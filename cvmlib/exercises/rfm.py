@@ -28,7 +28,7 @@ from cvmlib.feedback import (
     compare_scalar,
     compare_series,
 )
-from cvmlib.exercises.wrong_answers import all_selections, misjudged, rounded, single_deviations
+from cvmlib.exercises.wrong_answers import rounded, single_deviations, statement_variants
 from cvmlib.rfm import rfm_scores, rfm_segments, rfm_table, segment_summary
 
 #: The snapshot date of the workbook: the analysis is run on Monday 5 January 2026, a few days
@@ -473,7 +473,7 @@ def _true_statements() -> frozenset[str]:
 
 def _statement_mistake(letter: str, hint: str, more: str) -> Mistake:
     return Mistake(f"statement_{letter.lower()}_misjudged", hint, more=more,
-                   variants=lambda: misjudged(letter, _STATEMENT_LETTERS, _true_statements()))
+                   variants=statement_variants(letter, _STATEMENT_LETTERS, _true_statements))
 
 
 summary_reading = Exercise(

@@ -13,11 +13,11 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from itertools import combinations
 
 __all__ = ["all_selections", "decimals_tolerance", "misjudged", "one_off", "other_letters",
-           "rounded", "single_deviations"]
+           "rounded", "single_deviations", "statement_variants"]
 
 
 def decimals_tolerance(decimals: int) -> float:
@@ -62,6 +62,19 @@ def misjudged(letter: str, letters: str, truth: frozenset[str]) -> list[frozense
     [['A', 'B', 'C'], ['A', 'C'], ['B', 'C'], ['C']]
     """
     return [chosen for chosen in all_selections(letters) if (letter in chosen) != (letter in truth)]
+
+
+def statement_variants(letter: str, letters: Iterable[str],
+                       truth: Callable[[], frozenset[str]]) -> Callable[[], list[frozenset[str]]]:
+    """``Mistake(variants=...)`` for a "select all that apply" question: every selection that misjudges ``letter``.
+
+    ``truth`` computes the right selection from the data (called only when a check needs it).
+
+    >>> sorted(map(sorted, statement_variants("B", "AB", lambda: frozenset("A"))()))
+    [['A', 'B'], ['B']]
+    """
+    options = "".join(letters)
+    return lambda: misjudged(letter, options, truth())
 
 
 def one_off(letters: str, truth: frozenset[str]) -> list[frozenset[str]]:
