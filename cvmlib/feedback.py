@@ -18,7 +18,26 @@ failed attempt gets the mistake's hint (or the difference and the exercise's hin
 "More help", the third adds that a worked solution can be asked for.
 
 Answers are normalised before comparing, so reasonable variants pass: a Series or a one-column
-DataFrame, ids in the index or in a column, any row or column order, int or float dtypes.
+DataFrame, ids in the index or in a column, any row or column order, int or float dtypes; option
+letters typed the Chinese way (full-width ``Ａ``, ``（B）``, ``A、C``, ``A和C``) count as the same letters.
+Nothing in a comparison depends on the language: only the words of the feedback do.
+
+Texts in two languages
+----------------------
+Every text a participant reads is an English message translated when it is shown
+(:mod:`cvmlib.i18n`). The text fields of :class:`Exercise` (``prompt``, ``hint``, ``more_hint``) and
+of :class:`Mistake` (``hint``, ``more``) hold either
+
+* a ``str``: the English message, marked with ``N_()`` where it is written; feedback translates it
+  with ``_()`` each time it is shown, or
+* a zero-argument callable returning the text already translated (for a text composed from parts
+  or with values: ``lambda: _("Count the {what}.").format(what=_(WHAT))``); feedback calls it each
+  time it is shown.
+
+:func:`shown_text` applies that rule. A comparator's difference and a :class:`NotComparable`
+message are built when the check runs, so they are translated there (``_()`` with named
+placeholders); feedback passes them through ``_()`` once more, so a constant marked with ``N_()``
+works too.
 
 Examples
 --------
@@ -51,6 +70,7 @@ import html
 import math
 import re
 import sys
+import unicodedata
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
@@ -58,8 +78,13 @@ from typing import Any, Literal, Protocol
 import numpy as np
 import pandas as pd
 
+from cvmlib.i18n import N_, _, ngettext
+
 Status = Literal["correct", "hint", "not_answered"]
 Kind = Literal["compute", "interpret"]
+#: A text shown to a participant: an English message (translated when shown), or a zero-argument
+#: callable returning the text already translated (see "Texts in two languages" above).
+Text = str | Callable[[], str]
 
 #: Relative tolerance for numeric answers: rounding to cents must not fail a correct answer.
 RTOL = 1e-6
@@ -77,6 +102,34 @@ class NotPlain(TypeError):
     """Raised by :func:`to_plain` for a value it cannot copy into plain data without running its code."""
 
 
+def shown_text(text: Text | None) -> str:
+    """``text`` as the participant reads it now: a message translated, a callable called.
+
+    >>> from cvmlib.i18n import language
+    >>> shown_text(N_("well done.")), shown_text(lambda: "composed"), shown_text(None)
+    ('well done.', 'composed', '')
+    >>> with language("zh"):
+    ...     shown_text(N_("well done."))
+    '做得好。'
+    """
+    if text is None:
+        return ""
+    if callable(text):
+        return str(text())
+    return _(str(text))
+
+
+#: The label of each status, as shown before the message (``[rfm.recency] Correct: well done.``).
+STATUS_LABELS: dict[str, str] = {"correct": N_("Correct"), "hint": N_("Not yet"),
+                                 "not_answered": N_("Not answered yet")}
+#: The message of a check whose answer is still the placeholder.
+NOT_ANSWERED = N_("replace the ... with your code, run the cell, then check again.")
+#: The message of a correct answer.
+WELL_DONE = N_("well done.")
+#: The first-tier hint of an exercise that names none.
+DEFAULT_HINT = N_("Re-read the task and check your definition against the glossary.")
+
+
 class Displayable(Protocol):
     """Something a notebook can show: a worked solution attached to a :class:`Feedback`."""
 
@@ -91,9 +144,10 @@ class Mistake:
     ----------
     id : str
         Short identifier, e.g. ``"recency_from_first_purchase"``.
-    hint : str
+    hint : str or callable
         What to say when the answer matches this mistake. Points at the misconception; never
-        contains the correct answer.
+        contains the correct answer. An English message (translated when shown) or a callable
+        returning the translated text (:func:`shown_text`).
     answer : callable, optional
         Computes the answer a participant with this misconception would give.
     applies : callable, optional
@@ -103,17 +157,17 @@ class Mistake:
     variants : callable, optional
         Computes several answers the same misconception produces (e.g. with either of two
         end-of-period conventions); matching any of them gives the hint.
-    more : str
+    more : str or callable
         A second, more specific hint for a participant who makes this mistake again; still
-        never the answer and never code to type.
+        never the answer and never code to type (translated like ``hint``).
     """
 
     id: str
-    hint: str
+    hint: Text
     answer: Callable[[], Any] | None = None
     applies: Callable[[Any], bool] | None = None
     variants: Callable[[], Sequence[Any]] | None = None
-    more: str = ""
+    more: Text = ""
 
     def matches(self, given: Any, compare: Callable[[Any, Any], str | None]) -> bool:
         """True if ``given`` (plain data) is what this mistake produces."""
@@ -143,8 +197,9 @@ class Exercise:
     ----------
     id : str
         Dotted identifier used in ``check("rfm.recency", answer)``.
-    prompt : str
-        One sentence saying what to compute.
+    prompt : str or callable
+        One sentence saying what to compute. Like every text field here, an English message
+        (translated when shown) or a callable returning the translated text (:func:`shown_text`).
     expected : callable
         Computes the correct answer from the shipped data.
     mistakes : tuple of Mistake
@@ -153,10 +208,10 @@ class Exercise:
         ``compare(answer, expected)`` returns None when they match, or a short description of the
         difference; raises :class:`NotComparable` when the answer has the wrong kind.
         Defaults to :func:`compare_values`. It receives plain data.
-    hint : str
+    hint : str or callable
         First-tier hint when no known mistake matches: what to look at (a concept, a column, a
         step), never an expression to type, never an expected value.
-    more_hint : str
+    more_hint : str or callable
         Second-tier hint after a repeated failure: more specific, still not the answer.
     near_misses : callable, optional
         Computes plausible wrong answers (a total missing the two smallest customers, a share
@@ -168,18 +223,31 @@ class Exercise:
     """
 
     id: str
-    prompt: str
+    prompt: Text
     expected: Callable[[], Any]
     mistakes: tuple[Mistake, ...] = ()
     compare: Callable[[Any, Any], str | None] = field(default=None)  # type: ignore[assignment]
-    hint: str = "Re-read the task and check your definition against the glossary."
-    more_hint: str = ""
+    hint: Text = DEFAULT_HINT
+    more_hint: Text = ""
     near_misses: Callable[[], Sequence[Any]] | None = None
     kind: Kind = "compute"
 
     def comparator(self) -> Callable[[Any, Any], str | None]:
         """The comparison of this exercise (:func:`compare_values` unless one was given)."""
         return self.compare if self.compare is not None else compare_values
+
+    def shown_texts(self) -> list[str]:
+        """Every text of this exercise as shown now: prompt, hints, and each mistake's hints (non-empty ones).
+
+        >>> ex = Exercise("demo.n", "How many?", expected=lambda: 1, hint="Count.",
+        ...               mistakes=(Mistake("m", lambda: "Composed.", more="Again."),))
+        >>> ex.shown_texts()
+        ['How many?', 'Count.', 'Composed.', 'Again.']
+        """
+        texts = [self.prompt, self.hint, self.more_hint]
+        for mistake in self.mistakes:
+            texts += [mistake.hint, mistake.more]
+        return [shown for shown in map(shown_text, texts) if shown]
 
 
 @dataclass(frozen=True)
@@ -203,9 +271,14 @@ class Feedback:
     def correct(self) -> bool:
         return self.status == "correct"
 
+    @property
+    def label(self) -> str:
+        """The status in words, as shown: "Correct", "Not yet" or "Not answered yet" (translated)."""
+        return _(STATUS_LABELS[self.status])
+
     def __str__(self) -> str:
-        label = {"correct": "Correct", "hint": "Not yet", "not_answered": "Not answered yet"}[self.status]
-        text = f"[{self.exercise}] {label}: {self.message}"
+        text = _("[{exercise}] {label}: {message}").format(exercise=self.exercise, label=self.label,
+                                                          message=self.message)
         if self.solution is not None:
             text += f"\n\n{self.solution}"
         return text
@@ -216,10 +289,11 @@ class Feedback:
         colour = {"correct": "#1b7f3b", "hint": "#a35200", "not_answered": "#555555"}[self.status]
         icon = {"correct": "&#10004;", "hint": "&#9888;", "not_answered": "&#8230;"}[self.status]
         message = html.escape(self.message).replace("\n", "<br>")
+        separator = html.escape(_(": "))
         shown = (
             f'<div class="cvm-feedback cvm-{self.status}" style="border-left:4px solid {colour};'
-            f'padding:4px 10px;color:{colour}"><strong>{icon} {html.escape(self.exercise)}</strong>: '
-            f"{message}</div>"
+            f'padding:4px 10px;color:{colour}"><strong>{icon} {html.escape(self.exercise)}</strong>'
+            f"{separator}{message}</div>"
         )
         if self.solution is not None:
             shown += self.solution._repr_html_()
@@ -238,15 +312,18 @@ def _tiered(exercise: Exercise, first: str, mistake: Mistake | None, tier: int) 
     """The hint text of one tier: the first hint, then more help, then where the solution is."""
     lines = [first]
     if tier >= 2:
-        more = (mistake.more if mistake is not None else "") or exercise.more_hint
+        more = (shown_text(mistake.more) if mistake is not None else "") or shown_text(exercise.more_hint)
         if more:
-            lines.append(f"More help: {more}")
+            lines.append(_("More help: {more}").format(more=more))
     if tier >= SOLUTION_TIER:
-        lines.append(
-            f'Still stuck? solution("{exercise.id}") shows the worked solution '
-            "(your progress records that you looked)."
-        )
+        lines.append(_('Still stuck? solution("{exercise}") shows the worked solution '
+                       "(your progress records that you looked).").format(exercise=exercise.id))
     return "\n".join(lines)
+
+
+def _with_hint(text: str, exercise: Exercise) -> str:
+    """A description of the difference followed by the exercise's first hint."""
+    return _("{difference} {hint}").format(difference=_(text), hint=shown_text(exercise.hint))
 
 
 def evaluate(exercise: Exercise, answer: Any, *, attempt: int = 1, failures_before: int = 0) -> Feedback:
@@ -275,33 +352,33 @@ def evaluate(exercise: Exercise, answer: Any, *, attempt: int = 1, failures_befo
     (3, 0)
     """
     if _unanswered(answer):
-        return Feedback(exercise.id, "not_answered", "replace the ... with your code, run the cell, then check again.",
-                        attempt=attempt)
+        return Feedback(exercise.id, "not_answered", _(NOT_ANSWERED), attempt=attempt)
     tier = min(failures_before + 1, SOLUTION_TIER)
     compare = exercise.comparator()
     expected = exercise.expected()
     try:
         plain = to_plain(answer)
     except NotPlain as reason:
-        first = f"Expected {describe_kind(expected)}, {reason}. {exercise.hint}"
+        first = _("Expected {kind}, {reason}. {hint}").format(kind=describe_kind(expected), reason=_(str(reason)),
+                                                              hint=shown_text(exercise.hint))
         return Feedback(exercise.id, "hint", _tiered(exercise, first, None, tier), attempt=attempt, tier=tier)
     if _unanswered(plain):
-        return Feedback(exercise.id, "not_answered", "replace the ... with your code, run the cell, then check again.",
-                        attempt=attempt)
+        return Feedback(exercise.id, "not_answered", _(NOT_ANSWERED), attempt=attempt)
     try:
         difference = compare(plain, expected)
     except NotComparable as reason:
-        return Feedback(exercise.id, "hint", _tiered(exercise, str(reason), None, tier), attempt=attempt, tier=tier)
+        return Feedback(exercise.id, "hint", _tiered(exercise, _(str(reason)), None, tier), attempt=attempt, tier=tier)
     except Exception as error:  # a participant's odd value must give a hint, not a traceback
-        first = f"Your answer could not be compared ({type(error).__name__}). {exercise.hint}"
+        first = _("Your answer could not be compared ({error}). {hint}").format(error=type(error).__name__,
+                                                                               hint=shown_text(exercise.hint))
         return Feedback(exercise.id, "hint", _tiered(exercise, first, None, tier), attempt=attempt, tier=tier)
     if difference is None:
-        return Feedback(exercise.id, "correct", "well done.", attempt=attempt)
+        return Feedback(exercise.id, "correct", _(WELL_DONE), attempt=attempt)
     for mistake in exercise.mistakes:
         if mistake.matches(plain, compare):
-            return Feedback(exercise.id, "hint", _tiered(exercise, mistake.hint, mistake, tier), mistake=mistake.id,
-                            attempt=attempt, tier=tier)
-    return Feedback(exercise.id, "hint", _tiered(exercise, f"{difference} {exercise.hint}", None, tier),
+            return Feedback(exercise.id, "hint", _tiered(exercise, shown_text(mistake.hint), mistake, tier),
+                            mistake=mistake.id, attempt=attempt, tier=tier)
+    return Feedback(exercise.id, "hint", _tiered(exercise, _with_hint(difference, exercise), None, tier),
                     attempt=attempt, tier=tier)
 
 
@@ -314,24 +391,29 @@ def describe_kind(expected: Any) -> str:
     ('a number', 'option letters as a string, e.g. "B"')
     """
     if isinstance(expected, pd.Series):
-        return f"a pandas Series (one value per {expected.index.name or 'row'})"
+        return _("a pandas Series ({per})").format(per=_per(expected.index.name))
     if isinstance(expected, pd.DataFrame):
-        return "a pandas DataFrame"
+        return _("a pandas DataFrame")
     if isinstance(expected, Mapping):
-        return "a dict"
+        return _("a dict")
     if isinstance(expected, frozenset):
         if all(isinstance(item, str) and len(item) == 1 for item in expected):
-            return 'option letters as a string, e.g. "B"'
-        return "a list of labels"
+            return _('option letters as a string, e.g. "B"')
+        return _("a list of labels")
     if expected is None:
-        return "plain data (a text, a number, a list or a dict)"
+        return _("plain data (a text, a number, a list or a dict)")
     if isinstance(expected, (bool, np.bool_)):
-        return "True or False"
+        return _("True or False")
     if isinstance(expected, (int, float, np.number)):
-        return "a number"
+        return _("a number")
     if isinstance(expected, str):
-        return "a text (a string)"
-    return f"a {type_name(expected)}"
+        return _("a text (a string)")
+    return _("a {type}").format(type=type_name(expected))
+
+
+def _per(name: Any) -> str:
+    """"one value per customer_id" (the index name is a column name: kept as it is) or "one value per row"."""
+    return _("one value per {entity}").format(entity=name) if name else _("one value per row")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -387,7 +469,7 @@ def _plain_scalar(value: Any) -> Any:
     for base, copy in _BASE_COPIES:
         if issubclass(cls, base):
             return copy(value)
-    raise NotPlain(f"got {type_name(value)}")
+    raise NotPlain(_("got {type}").format(type=type_name(value)))
 
 
 def _plain_label(label: Any) -> Hashable:
@@ -411,10 +493,10 @@ def _plain_objects(values: np.ndarray, depth: int) -> np.ndarray:
 
 def _plain_ndarray(value: np.ndarray, depth: int) -> np.ndarray:
     if issubclass(type(value), np.ma.MaskedArray):
-        raise NotPlain("got a masked array (fill or drop the masked values first)")
+        raise NotPlain(_("got a masked array (fill or drop the masked values first)"))
     base = np.ndarray.view(value, np.ndarray)
     if base.dtype.kind == "V" and base.dtype.names is not None:
-        raise NotPlain("got a structured array")
+        raise NotPlain(_("got a structured array"))
     if base.dtype == object:
         return _plain_objects(base, depth)
     return np.ndarray.copy(base)
@@ -426,7 +508,7 @@ def _plain_array(values: Any, depth: int) -> Any:
     if issubclass(cls, np.ndarray):
         return _plain_ndarray(values, depth)
     if not _is_pandas_own(cls):
-        raise NotPlain(f"got values stored in a {type_name(values)}")
+        raise NotPlain(_("got values stored in a {type}").format(type=type_name(values)))
     if isinstance(values, pd.Categorical):
         categories = _plain_index(values.categories, depth)
         return pd.Categorical.from_codes(np.array(values.codes, copy=True), categories=categories,
@@ -439,7 +521,7 @@ def _plain_array(values: Any, depth: int) -> Any:
 
 def _plain_index(index: Any, depth: int) -> pd.Index:
     if not _is_pandas_own(type(index)):
-        raise NotPlain(f"got an index of type {type_name(index)}")
+        raise NotPlain(_("got an index of type {type}").format(type=type_name(index)))
     if isinstance(index, pd.MultiIndex):
         levels = [_plain_index(index.get_level_values(i), depth) for i in range(index.nlevels)]
         return pd.MultiIndex.from_arrays(levels, names=[_plain_label(name) for name in index.names])
@@ -451,7 +533,7 @@ def _plain_index(index: Any, depth: int) -> pd.Index:
 def _manager(value: Any) -> Any:
     manager = object.__getattribute__(value, "_mgr")
     if not _is_pandas_own(type(manager)):
-        raise NotPlain(f"got a {type_name(value)} with unusual internals")
+        raise NotPlain(_("got a {type} with unusual internals").format(type=type_name(value)))
     return manager
 
 
@@ -509,7 +591,7 @@ def to_plain(value: Any, _depth: int = 0) -> Any:
     cvmlib.feedback.NotPlain: got object
     """
     if _depth > _MAX_DEPTH:
-        raise NotPlain("got data nested too deeply")
+        raise NotPlain(_("got data nested too deeply"))
     cls = type(value)
     if cls is pd.Series:
         return _plain_series(value, _depth)
@@ -519,7 +601,8 @@ def to_plain(value: Any, _depth: int = 0) -> Any:
         return _plain_index(value, _depth)
     if issubclass(cls, (pd.Series, pd.DataFrame)):
         base = "Series" if issubclass(cls, pd.Series) else "DataFrame"
-        raise NotPlain(f"got a {type_name(value)} (a subclass of {base}); give a plain pandas {base}")
+        raise NotPlain(_("got a {type} (a subclass of {base}); give a plain pandas {base}").format(
+            type=type_name(value), base=base))
     if issubclass(cls, np.ndarray):
         return _plain_ndarray(value, _depth)
     if issubclass(cls, dict):
@@ -538,7 +621,7 @@ def to_plain(value: Any, _depth: int = 0) -> Any:
 def _plain_key(key: Any, depth: int) -> Any:
     plain = to_plain(key, depth + 1)
     if isinstance(plain, (list, dict, set, pd.Series, pd.DataFrame, np.ndarray)):
-        raise NotPlain("got an unhashable key")
+        raise NotPlain(_("got an unhashable key"))
     return plain
 
 
@@ -563,26 +646,29 @@ def as_series(answer: Any, index_name: str | None = None) -> pd.Series:
             frame = frame.set_index(index_name)
         if frame.shape[1] != 1:
             raise NotComparable(
-                f"Expected one value per row, but your DataFrame has {frame.shape[1]} columns "
-                f"({', '.join(map(str, frame.columns[:6]))}). Select the one column the task asks for."
+                _("Expected one value per row, but your DataFrame has {n} columns ({columns}). "
+                  "Select the one column the task asks for.").format(
+                    n=frame.shape[1], columns=", ".join(map(str, frame.columns[:6])))
             )
         answer = frame.iloc[:, 0]
     if not isinstance(answer, pd.Series):
         raise NotComparable(
-            f"Expected a pandas Series (one value per {index_name or 'row'}), got {type_name(answer)}."
+            _("Expected a pandas Series ({per}), got {type}.").format(per=_per(index_name), type=type_name(answer))
         )
     return answer.sort_index()
 
 
 def _numeric(values: pd.Series, what: str) -> np.ndarray:
+    """The numbers of ``values``; ``what`` names them in the message (an English message, translated here)."""
     if pd.api.types.is_timedelta64_dtype(values):
         raise NotComparable(
-            f"Your {what} are time differences (Timedelta); convert them to whole days with .dt.days."
+            _("Your {what} are time differences (Timedelta); convert them to whole days with .dt.days.").format(
+                what=_(what))
         )
     if pd.api.types.is_bool_dtype(values):
         return values.to_numpy(dtype=float)
     if not pd.api.types.is_numeric_dtype(values):
-        raise NotComparable(f"Your {what} are not numbers (dtype {values.dtype}).")
+        raise NotComparable(_("Your {what} are not numbers (dtype {dtype}).").format(what=_(what), dtype=values.dtype))
     return values.to_numpy(dtype=float, na_value=np.nan)
 
 
@@ -602,28 +688,31 @@ def compare_series(answer: Any, expected: pd.Series, rtol: float = RTOL, atol: f
     got = as_series(answer, expected.index.name)
     repeated = got.index[got.index.duplicated()].unique()
     if len(repeated):
-        noun = "id" if len(repeated) == 1 else "ids"
-        return (f"Your answer has {len(repeated)} repeated {noun} (e.g. {list(repeated[:3])}); "
-                f"give one value per {expected.index.name or 'row'}.")
+        return ngettext("Your answer has {n} repeated id (e.g. {examples}); give {per}.",
+                        "Your answer has {n} repeated ids (e.g. {examples}); give {per}.",
+                        len(repeated)).format(n=len(repeated), examples=list(repeated[:3]),
+                                              per=_per(expected.index.name))
     missing = expected.index.difference(got.index)
     extra = got.index.difference(expected.index)
     if len(missing) or len(extra):
         parts = []
         if len(missing):
-            parts.append(f"{len(missing)} expected ids are missing (e.g. {list(missing[:3])})")
+            parts.append(_("{n} expected ids are missing (e.g. {examples})").format(
+                n=len(missing), examples=list(missing[:3])))
         if len(extra):
-            parts.append(f"{len(extra)} ids should not be there (e.g. {list(extra[:3])})")
-        return "Your answer covers the wrong rows: " + "; ".join(parts) + "."
+            parts.append(_("{n} ids should not be there (e.g. {examples})").format(
+                n=len(extra), examples=list(extra[:3])))
+        return _("Your answer covers the wrong rows: {problems}.").format(problems=_("; ").join(parts))
     got = got.reindex(expected.index)
     if pd.api.types.is_numeric_dtype(expected) and not pd.api.types.is_bool_dtype(expected):
-        a, b = _numeric(got, "values"), expected.to_numpy(dtype=float)
+        a, b = _numeric(got, N_("values")), expected.to_numpy(dtype=float)
         with np.errstate(invalid="ignore", over="ignore"):
             same = np.isclose(a, b, rtol=rtol, atol=atol) | (np.isnan(a) & np.isnan(b))
     else:
         same = (got.astype(str).str.strip().str.casefold() == expected.astype(str).str.strip().str.casefold()).to_numpy()
     wrong = int((~same).sum())
     if wrong:
-        return f"{wrong} of {len(expected)} values differ from the expected ones."
+        return _("{wrong} of {n} values differ from the expected ones.").format(wrong=wrong, n=len(expected))
     return None
 
 
@@ -645,20 +734,20 @@ def compare_scalar(answer: Any, expected: float, rtol: float = 1e-4, atol: float
     if isinstance(answer, (pd.Series, pd.DataFrame, np.ndarray)) and answer.size == 1:
         answer = np.asarray(answer).ravel()[0]
     if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, (int, float, np.number)):
-        return f"Expected a number, got {type_name(answer)}."
+        return _("Expected a number, got {type}.").format(type=type_name(answer))
     if isinstance(answer, (complex, np.complexfloating)):
-        return f"Expected a real number, got {type_name(answer)}."
+        return _("Expected a real number, got {type}.").format(type=type_name(answer))
     try:
         value = float(answer)
     except OverflowError:
-        return "Your number is far too large to be the answer."
+        return _("Your number is far too large to be the answer.")
     if math.isnan(value):
-        return "Your answer is NaN (not a number): look for missing values or a division by zero."
+        return _("Your answer is NaN (not a number): look for missing values or a division by zero.")
     if math.isinf(value):
-        return "Your answer is infinite: look for a division by zero."
+        return _("Your answer is infinite: look for a division by zero.")
     if abs(value - float(expected)) <= atol + rtol * abs(float(expected)):
         return None
-    return "Your number is not the expected one."
+    return _("Your number is not the expected one.")
 
 
 def compare_mapping(answer: Any, expected: Mapping[str, frozenset[str]]) -> str | None:
@@ -673,12 +762,12 @@ def compare_mapping(answer: Any, expected: Mapping[str, frozenset[str]]) -> str 
     'Not the best choice for: Champions.'
     """
     if not isinstance(answer, Mapping):
-        raise NotComparable(f"Expected a dict (key -> choice), got {type_name(answer)}.")
+        raise NotComparable(_("Expected a dict (key -> choice), got {type}.").format(type=type_name(answer)))
     missing = [key for key in expected if key not in answer]
     if missing:
-        raise NotComparable(f"Your dict has no entry for: {', '.join(missing)}.")
+        raise NotComparable(_("Your dict has no entry for: {keys}.").format(keys=", ".join(missing)))
     wrong = [key for key, ok in expected.items() if chosen_option(answer, key) not in ok]
-    return None if not wrong else f"Not the best choice for: {', '.join(wrong)}."
+    return None if not wrong else _("Not the best choice for: {keys}.").format(keys=", ".join(wrong))
 
 
 def chosen_option(answer: Any, key: str) -> str:
@@ -696,11 +785,19 @@ def chosen_option(answer: Any, key: str) -> str:
 
 
 def _letter_text(text: str) -> str:
-    """ " (b) " -> "B": the letter of an option, with the brackets and dots people type removed."""
-    return text.strip().strip("().:").strip().upper()
+    """ " (b) " -> "B": the letter of an option, with the brackets and dots people type removed.
+
+    Full-width forms typed with a Chinese input method count as the same: ``"（Ｂ）。"`` -> ``"B"``.
+
+    >>> _letter_text(" (b) "), _letter_text("（Ｂ）。"), _letter_text("c、")
+    ('B', 'B', 'C')
+    """
+    return unicodedata.normalize("NFKC", text).strip().strip("().:。、").strip().upper()
 
 
-_SEPARATORS = re.compile(r"[,;/\s]+|\band\b", flags=re.IGNORECASE)
+#: What separates option letters: commas, semicolons, slashes, spaces, "and", and their Chinese forms
+#: (``、``, ``，``, ``；``, ``和``, ``与``, ``及``; full-width forms are normalised before splitting).
+_SEPARATORS = re.compile(r"[,;/\s、]+|\band\b|[和与及]", flags=re.IGNORECASE)
 
 
 def compare_choice(answer: Any, expected: frozenset[str]) -> str | None:
@@ -716,27 +813,29 @@ def compare_choice(answer: Any, expected: frozenset[str]) -> str | None:
     cvmlib.feedback.NotComparable: Expected one option letter as a string, e.g. "A", got int.
     """
     if not isinstance(answer, str):
-        raise NotComparable(f'Expected one option letter as a string, e.g. "A", got {type_name(answer)}.')
+        raise NotComparable(_('Expected one option letter as a string, e.g. "A", got {type}.').format(
+            type=type_name(answer)))
     letter = _letter_text(answer)
     if not letter:
-        raise NotComparable('Your answer is empty: give one option letter, e.g. "A".')
-    if len(letter) != 1 or not letter.isalpha():
-        raise NotComparable('Give exactly one option letter, e.g. "A" (this question has one best answer).')
-    return None if letter in {choice.upper() for choice in expected} else "Not the best choice yet."
+        raise NotComparable(_('Your answer is empty: give one option letter, e.g. "A".'))
+    if len(letter) != 1 or not letter.isascii() or not letter.isalpha():
+        raise NotComparable(_('Give exactly one option letter, e.g. "A" (this question has one best answer).'))
+    return None if letter in {choice.upper() for choice in expected} else _("Not the best choice yet.")
 
 
 def _letters(answer: Any) -> set[str]:
     if isinstance(answer, str):
-        parts = [part for part in _SEPARATORS.split(answer) if part]
+        parts = [part for part in _SEPARATORS.split(unicodedata.normalize("NFKC", answer)) if part]
     elif isinstance(answer, (set, frozenset, list, tuple)):
         parts = list(answer)
         if not all(isinstance(part, str) for part in parts):
-            raise NotComparable('Give the option letters as strings, e.g. {"A", "C"} or "A, C".')
+            raise NotComparable(_('Give the option letters as strings, e.g. {"A", "C"} or "A, C".'))
     else:
-        raise NotComparable(f'Expected the option letters as a set or a string such as "A, C", got {type_name(answer)}.')
+        raise NotComparable(_('Expected the option letters as a set or a string such as "A, C", got {type}.').format(
+            type=type_name(answer)))
     letters = {_letter_text(part) for part in parts} - {""}
-    if any(len(letter) != 1 or not letter.isalpha() for letter in letters):
-        raise NotComparable('Give single option letters separated by commas, e.g. "A, C".')
+    if any(len(letter) != 1 or not letter.isascii() or not letter.isalpha() for letter in letters):
+        raise NotComparable(_('Give single option letters separated by commas, e.g. "A, C".'))
     return letters
 
 
@@ -754,16 +853,16 @@ def compare_choice_set(answer: Any, expected: frozenset[str]) -> str | None:
     """
     letters = _letters(answer)
     if not letters:
-        raise NotComparable('You selected nothing: give the letters of all options that apply, e.g. "A, C".')
+        raise NotComparable(_('You selected nothing: give the letters of all options that apply, e.g. "A, C".'))
     want = {choice.upper() for choice in expected}
     if letters == want:
         return None
     problems = []
     if letters - want:
-        problems.append("at least one option you chose does not apply")
+        problems.append(_("at least one option you chose does not apply"))
     if want - letters:
-        problems.append("at least one option that applies is missing")
-    return "Not the right selection yet: " + "; ".join(problems) + "."
+        problems.append(_("at least one option that applies is missing"))
+    return _("Not the right selection yet: {problems}.").format(problems=_("; ").join(problems))
 
 
 def compare_values(answer: Any, expected: Any) -> str | None:

@@ -16,6 +16,24 @@ Code (inline spans and fenced blocks) is never touched. Every role and directive
 must be one of :data:`ROLES` / :data:`DIRECTIVES` (tests scan the notebooks); anything else keeps
 its text and loses only the markup.
 
+Translated Markdown
+-------------------
+The Chinese workbooks come from the same English notebooks, through the book's own Sphinx gettext
+catalogs (``locales/zh_CN/LC_MESSAGES/notebooks/<notebook>.po``, filled by the translators): their
+message ids are the Markdown blocks of each cell (a paragraph, a heading, a list item's paragraph, a
+table cell) as Sphinx extracts them, the block's source with line breaks turned into spaces.
+:func:`translate_markdown` parses a cell with markdown-it and MyST's own plugins (the parser of the
+book, :func:`markdown_parser`), finds each block's source lines, and puts the translation there when
+the catalog has one; the rest (code, math, label lines, the cell's structure) stays as written.
+A block left in English is reported (:func:`translate_notebook`), and then rendered like any other
+(:func:`myst_to_markdown`).
+
+>>> catalog = Catalog({"Exercise 1: recency": "练习 1：最近一次消费"})
+>>> print(translate_markdown("### Exercise 1: recency\\n\\n`code` stays.", catalog)[0])
+### 练习 1：最近一次消费
+<BLANKLINE>
+`code` stays.
+
 Examples
 --------
 >>> index = BookIndex(references={"fader2005rfm": Reference("fader2005rfm", ("Fader", "Hardie", "Lee"),
@@ -30,27 +48,38 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from nbformat import NotebookNode
 
+from cvmlib.i18n import N_, _
 from cvmlib.validate import require_known, require_not_empty
 
 __all__ = ["ROLES", "DIRECTIVES", "ADMONITIONS", "Reference", "BookIndex", "read_bibliography", "build_index",
-           "book_index", "myst_to_markdown", "render_notebook_markdown", "roles_and_directives", "sources_markdown"]
+           "book_index", "myst_to_markdown", "render_notebook_markdown", "roles_and_directives", "sources_markdown",
+           "Catalog", "UntranslatedBlock", "LOCALE_DIR", "MYST_EXTENSIONS", "markdown_parser", "message_id",
+           "needs_translation", "notebook_catalog", "read_catalog", "translate_markdown", "translate_notebook"]
 
 ROOT = Path(__file__).resolve().parents[1]
+#: The book's Sphinx gettext catalogs (``<locale>/LC_MESSAGES/notebooks/<notebook>.po``): the source
+#: checkout's ``locales/``, else a copy inside the installed package (``cvmlib/_locales``) if a wheel has one.
+LOCALE_DIR = ROOT / "locales" if (ROOT / "locales").is_dir() else Path(__file__).resolve().parent / "_locales"
+#: The MyST extensions the book parses with (Jupyter Book 1's defaults; ``_config.yml`` adds none).
+MYST_EXTENSIONS = frozenset({"colon_fence", "dollarmath", "linkify", "substitution", "tasklist"})
 
 #: Admonition-like directives and their default titles (blockquote with this bold title).
 ADMONITIONS: dict[str, str] = {
-    "note": "Note", "tip": "Tip", "hint": "Hint", "important": "Important", "warning": "Warning",
-    "caution": "Caution", "attention": "Attention", "danger": "Danger", "error": "Error",
-    "seealso": "See also", "admonition": "", "dropdown": "", "margin": "", "sidebar": "", "topic": "",
-    "exercise": "Exercise", "solution": "Solution", "versionadded": "New in version",
-    "versionchanged": "Changed in version", "deprecated": "Deprecated",
+    "note": N_("Note"), "tip": N_("Tip"), "hint": N_("Hint"), "important": N_("Important"),
+    "warning": N_("Warning"), "caution": N_("Caution"), "attention": N_("Attention"), "danger": N_("Danger"),
+    "error": N_("Error"), "seealso": N_("See also"), "admonition": "", "dropdown": "", "margin": "", "sidebar": "",
+    "topic": "", "exercise": N_("Exercise"), "solution": N_("Solution"), "versionadded": N_("New in version"),
+    "versionchanged": N_("Changed in version"), "deprecated": N_("Deprecated"),
 }
 
 #: Every directive with a rendering of its own.
@@ -318,12 +347,12 @@ def _inline_role(role: str, content: str, index: BookIndex, cited: list[Referenc
     if role == "doc":
         return text if text is not None else (index.document_title(target) or target.rsplit("/", 1)[-1])
     if role == "eq":
-        return f"equation ({text or target})"
+        return _("equation ({label})").format(label=text or target)
     if role == "math":
         return f"${content}$"
     if role.startswith("glue"):
         name = target.split(":", 1)[0]  # {glue:text}`name:.2f`: the value is computed by the notebook
-        return f"`{name}` (computed by the code above)"
+        return _("`{name}` (computed by the code above)").format(name=name)
     if role in {"kbd"}:
         return f"<kbd>{content}</kbd>"
     if role in {"sub", "subscript"}:
@@ -458,15 +487,20 @@ def _directive(name: str, args: str, body: list[str], index: BookIndex, cited: l
     if name == "rubric":
         return f"**{_inline(args, index, cited)}**"
     if name in ADMONITIONS:
-        default = ADMONITIONS[name]
+        default = _(ADMONITIONS[name]) if ADMONITIONS[name] else ""
         heading = _inline(args.strip(), index, cited)
         if name in {"exercise", "solution"}:
-            heading = f"{default}: {heading}" if heading and name == "exercise" else default
-        title = heading if heading and not default else (f"{default}: {heading}" if heading else default)
+            heading = _titled(default, heading) if heading and name == "exercise" else default
+        title = heading if heading and not default else (_titled(default, heading) if heading else default)
         return _quote(title, content)
     if name == "epigraph":
         return _quote("", content)
     return content  # div, card, grid, tab-set, only, ...: the content, without the box
+
+
+def _titled(kind: str, title: str) -> str:
+    """"Tip: Before you start": an admonition's kind and its own title."""
+    return _("{kind}: {title}").format(kind=kind, title=title)
 
 
 def _blocks(text: str, index: BookIndex, cited: list[Reference]) -> str:
@@ -520,7 +554,8 @@ def myst_to_markdown(text: str, index: BookIndex | None = None) -> str:
     rendered = _blocks(text, index, cited)
     if cited:
         listed = "; ".join(ref.text for ref in cited)
-        rendered = f"{rendered.rstrip()}\n\n<small>References: {listed}</small>"
+        references = _("References: {listed}").format(listed=listed)
+        rendered = f"{rendered.rstrip()}\n\n<small>{references}</small>"
     return rendered
 
 
@@ -555,3 +590,308 @@ def sources_markdown(paths: Sequence[Path]) -> str:
         nb = nbformat.read(path, as_version=4)
         parts += [cell.source for cell in nb.cells if cell.cell_type == "markdown"]
     return "\n\n".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# Translated Markdown: the book's gettext catalogs applied to the notebooks' Markdown cells
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Catalog:
+    """The translations of one notebook: message id -> translation (only translated, non-fuzzy entries).
+
+    ``known`` holds every message id of the catalog, translated or not; ``path`` the file read.
+    """
+
+    translations: Mapping[str, str] = field(default_factory=dict)
+    known: frozenset[str] = frozenset()
+    path: Path | None = None
+
+    def get(self, message: str) -> str | None:
+        """The translation of ``message``, or None."""
+        return self.translations.get(message) or None
+
+
+@dataclass(frozen=True)
+class UntranslatedBlock:
+    """A Markdown block of a notebook with no translation: where it is and its text (the message id).
+
+    ``instructor`` is True for a block of an instructor note (only in the instructor workbook);
+    ``in_catalog`` says whether the catalog has the message (waiting for its translation) or not at
+    all (the templates are older than the notebook, or the block is not extracted by the book).
+    """
+
+    notebook: str
+    cell: str | None
+    line: int
+    text: str
+    instructor: bool = False
+    in_catalog: bool = False
+
+    def __str__(self) -> str:
+        text = self.text if len(self.text) <= 90 else self.text[:90] + "..."
+        return _("{notebook} cell {cell} line {line}: {text}").format(notebook=self.notebook, cell=self.cell,
+                                                                     line=self.line, text=text)
+
+
+def read_catalog(path: Path) -> Catalog:
+    """Read a Sphinx gettext catalog (``.po``) with babel; fuzzy and empty translations do not count.
+
+    A file that cannot be read (being saved right now, a syntax error) gives a warning and an empty
+    catalog: every block then stays English and is reported.
+    """
+    from babel.messages.pofile import read_po
+
+    try:
+        with Path(path).open("rb") as handle:
+            catalog = read_po(handle)
+    except FileNotFoundError:
+        return Catalog(path=Path(path))
+    except Exception as error:  # a broken file must not stop the workbooks: they stay English, reported
+        warnings.warn(f"could not read the catalog {path} ({error}); its notebook stays in English",
+                      stacklevel=2)
+        return Catalog(path=Path(path))
+    translations: dict[str, str] = {}
+    known: set[str] = set()
+    for message in catalog:
+        if not message.id or not isinstance(message.id, str):
+            continue
+        known.add(message.id)
+        if message.string and not message.fuzzy and isinstance(message.string, str):
+            translations[message.id] = message.string
+    return Catalog(translations, frozenset(known), Path(path))
+
+
+_catalog_cache: dict[Path, tuple[float, Catalog]] = {}
+
+
+def notebook_catalog(notebook: str, lang: str, locale_dir: Path | None = None) -> Catalog:
+    """The catalog of the notebook named ``notebook`` (``rfm.ipynb`` or ``rfm``) for ``lang`` (``"zh"``).
+
+    Read again when the file changes (translators may be saving it); empty when there is none
+    (English, or a wheel installed without the book).
+    """
+    from cvmlib.i18n import LANGUAGES
+
+    code = lang if lang in LANGUAGES else lang.split("_")[0]
+    if LANGUAGES.get(code, "en") == "en":
+        return Catalog()
+    folder = LOCALE_DIR if locale_dir is None else Path(locale_dir)
+    path = folder / LANGUAGES[code] / "LC_MESSAGES" / "notebooks" / f"{Path(notebook).stem}.po"
+    try:
+        stamp = path.stat().st_mtime
+    except OSError:
+        return Catalog(path=path)
+    cached = _catalog_cache.get(path)
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, read_catalog(path))
+        _catalog_cache[path] = cached
+    return cached[1]
+
+
+@functools.lru_cache(maxsize=1)
+def markdown_parser() -> Any:
+    """The markdown-it parser of the book: MyST's syntax with :data:`MYST_EXTENSIONS` (as myst-parser builds it)."""
+    from markdown_it.renderer import RendererHTML
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
+
+    config = MdParserConfig(enable_extensions=set(MYST_EXTENSIONS), dmath_double_inline=True)
+    return create_md_parser(config, RendererHTML)
+
+
+def message_id(text: str) -> str:
+    """A block's text as Sphinx makes it a message id: line breaks become spaces, the ends are stripped.
+
+    >>> message_id("  Two\\nlines ")
+    'Two lines'
+    """
+    return text.replace("\n", " ").strip()
+
+
+_NOT_WORDS = re.compile(
+    r"`+[^`]*`+"  # code spans (and the content of roles: citation keys, term targets are read below)
+    r"|\$\$?[^$]*\$\$?"  # math
+    r"|<[^<>]*>"  # HTML tags, URLs in angle brackets
+    r"|\]\([^)]*\)"  # link targets
+    r"|https?://\S+")
+
+
+def needs_translation(text: str) -> bool:
+    """Whether a block has words to translate (outside code, math, citation keys and link targets).
+
+    >>> needs_translation("`load_orders()`"), needs_translation("$x^2$, 0.25"), needs_translation("Recency")
+    (False, False, True)
+    >>> needs_translation("{cite:t}`fader2005rfm`"), needs_translation("{term}`Recency`")
+    (False, True)
+    """
+    # a role's visible words are its content (a term, a reference title), except citations: keys only
+    shown = re.sub(r"\{cite[^}]*\}`[^`]*`", "", text)
+    shown = re.sub(r"\{[\w:.+-]+\}`([^`]*)`", lambda m: f" {_split_target(m.group(1))[0] or m.group(1)} ", shown)
+    shown = _NOT_WORDS.sub(" ", shown)
+    return re.search(r"[A-Za-z]{2,}", shown) is not None
+
+
+def _one_line(text: str) -> str:
+    """A translation on one line: a line break between two Chinese characters is dropped, else a space."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    if not lines:
+        return ""
+    joined = lines[0]
+    for line in lines[1:]:
+        wide = _wide(joined[-1]) and _wide(line[0])
+        joined += ("" if wide else " ") + line
+    return joined
+
+
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in "WF"
+
+
+@dataclass
+class _Edit:
+    first: int  # first source line (0-based)
+    last: int  # last source line
+    start: int  # column of the block's text on the first line
+    end: int  # column after the block's text on the last line
+    text: str
+
+
+def _locate(lines: list[str], start: int, content: str, cursor: dict[int, int]) -> tuple[int, int, int, int] | None:
+    """Where the text of a block (``content``, from line ``start``) sits in ``lines``: lines and columns."""
+    parts = content.split("\n")
+    first, last = start, start + len(parts) - 1
+    if last >= len(lines):
+        return None
+    column = lines[first].find(parts[0], cursor.get(first, 0))
+    if column < 0:
+        return None
+    if first == last:
+        end = column + len(parts[0])
+    else:
+        found = lines[last].find(parts[-1])
+        if found < 0:
+            return None
+        end = found + len(parts[-1])
+    cursor[last] = end
+    return first, last, column, end
+
+
+_CODE_DIRECTIVES = {"code-block", "code", "sourcecode", "math", "eval-rst", "raw", "glossary", "list-table"}
+
+
+def _directive_body(lines: list[str]) -> int:
+    """How many lines at the top of a directive's body are its options (``:key: value`` or a ``---`` block)."""
+    if lines and lines[0].strip() == "---":
+        end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+        return 0 if end is None else end + 1
+    count = 0
+    while count < len(lines) and _OPTION.match(lines[count].strip()):
+        count += 1
+    return count
+
+
+def translate_markdown(source: str, catalog: Catalog | Mapping[str, str]) -> tuple[str, list[tuple[int, str, bool]]]:
+    """``source`` (one Markdown cell) with each block whose message id has a translation replaced by it.
+
+    Returns the new source and the blocks that have words but no translation, as
+    ``(line number in the cell, message id, whether the catalog knows the message)``. A translation
+    spanning several lines is put on one line (a line break inside a paragraph is only a space).
+    Blocks inside directives (``:::{note}``) are translated too; code and math blocks never.
+
+    >>> catalog = Catalog({"Two lines here.": "两行。", "a": "甲"})
+    >>> text, missing = translate_markdown("- Two lines\\n  here.\\n- Not known\\n\\n| a | b |\\n|---|---|\\n", catalog)
+    >>> print(text)
+    - 两行。
+    - Not known
+    <BLANKLINE>
+    | 甲 | b |
+    |---|---|
+    >>> missing
+    [(3, 'Not known', False)]
+    """
+    if not isinstance(catalog, Catalog):
+        catalog = Catalog(dict(catalog), frozenset(catalog))
+    lines = source.split("\n")
+    edits: list[_Edit] = []
+    missing: list[tuple[int, str, bool]] = []
+    _collect(lines, 0, len(lines), catalog, edits, missing)
+    for edit in sorted(edits, key=lambda e: (e.first, e.start), reverse=True):
+        head, tail = lines[edit.first][:edit.start], lines[edit.last][edit.end:]
+        lines[edit.first:edit.last + 1] = [head + edit.text + tail]
+    return "\n".join(lines), sorted(missing)
+
+
+def _collect(lines: list[str], begin: int, end: int, catalog: Catalog, edits: list[_Edit],
+             missing: list[tuple[int, str, bool]]) -> None:
+    """The edits (and the untranslated blocks) of ``lines[begin:end]``, parsed as one Markdown text."""
+    text = "\n".join(lines[begin:end])
+    cursor: dict[int, int] = {}
+    in_cell = False
+    for token in markdown_parser().parse(text):
+        if token.type in ("th_open", "td_open", "th_close", "td_close"):
+            in_cell = token.type.endswith("_open")
+        if token.map is None:
+            continue
+        if token.type in ("fence", "colon_fence"):
+            directive = _DIRECTIVE_INFO.match(token.info.strip())
+            if directive is None or directive.group("name") in _CODE_DIRECTIVES:
+                continue
+            inner_start = begin + token.map[0] + 1
+            inner_end = begin + token.map[1] - 1
+            if inner_end >= inner_start and inner_end < len(lines) and not _closes(lines[inner_end], token.markup):
+                inner_end += 1  # a directive left open at the end of the cell
+            body = lines[inner_start:inner_end]
+            _title(lines, begin + token.map[0], directive.group("args"), catalog, edits, missing)
+            _collect(lines, inner_start + _directive_body(body), inner_end, catalog, edits, missing)
+            continue
+        if token.type != "inline":
+            continue
+        key = message_id(token.content)
+        if not key:
+            continue
+        place = _locate(lines, begin + token.map[0], token.content, cursor)
+        translation = catalog.get(key)
+        if translation is not None and place is not None:
+            shown = _one_line(translation)
+            if in_cell:  # a | in a table cell would end the cell
+                shown = re.sub(r"(?<!\\)\|", r"\\|", shown)
+            edits.append(_Edit(*place, shown))
+        elif needs_translation(key):
+            missing.append((begin + token.map[0] + 1, key, key in catalog.known))
+
+
+def _title(lines: list[str], row: int, args: str, catalog: Catalog, edits: list[_Edit],
+           missing: list[tuple[int, str, bool]]) -> None:
+    """A directive's argument (an admonition's title) is a message too."""
+    key = message_id(args)
+    if not key:
+        return
+    translation = catalog.get(key)
+    column = lines[row].rfind(args.strip())
+    if translation is not None and column >= 0:
+        edits.append(_Edit(row, row, column, column + len(args.strip()), _one_line(translation)))
+    elif needs_translation(key) and not re.match(r"^[\w./-]+\.(png|jpe?g|svg|gif)$", key):
+        missing.append((row + 1, key, key in catalog.known))
+
+
+def translate_notebook(nb: NotebookNode, catalog: Catalog, name: str = "",
+                       instructor: Callable[[NotebookNode], bool] | None = None,
+                       ) -> tuple[NotebookNode, list[UntranslatedBlock]]:
+    """``nb`` with every Markdown cell translated by ``catalog`` (in place), and the blocks left untranslated.
+
+    Only the Markdown text changes: code cells, cell ids, tags and metadata stay exactly as they are.
+    ``instructor`` tells which cells are instructor notes (default: tagged ``instructor``).
+    """
+    def is_instructor(cell: NotebookNode) -> bool:
+        return "instructor" in cell.get("metadata", {}).get("tags", [])
+
+    instructor = is_instructor if instructor is None else instructor
+    untranslated = []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        cell.source, missing = translate_markdown(cell.source, catalog)
+        untranslated += [UntranslatedBlock(name, cell.get("id"), line, text, instructor(cell), known)
+                         for line, text, known in missing]
+    return nb, untranslated

@@ -37,6 +37,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import unicodedata
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -45,6 +46,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pandas as pd
+
+from cvmlib.i18n import N_, _
 
 __all__ = [
     "LOG_NAME",
@@ -166,8 +169,8 @@ def set_display_name(name: str | None) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / SETTINGS_NAME).write_text(json.dumps({"name": cleaned}) + "\n", encoding="utf-8")
     except OSError as error:
-        _warn_once(f"settings:{folder}", f"Could not save the display name in {folder} ({error}); "
-                   "it is used until the kernel restarts.")
+        _warn_once(f"settings:{folder}", _("Could not save the display name in {folder} ({error}); "
+                                           "it is used until the kernel restarts.").format(folder=folder, error=error))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -193,9 +196,9 @@ def _append(path: Path, line: bytes) -> bool:
         finally:
             os.close(fd)
     except OSError as error:
-        _warn_once(f"log:{path}", f"Your progress cannot be saved in {path.parent} ({error}). The checks keep "
-                   "working; attempts are counted until the kernel restarts. Set CVM_PROGRESS_DIR to a "
-                   "writable folder to keep them.")
+        _warn_once(f"log:{path}", _("Your progress cannot be saved in {folder} ({error}). The checks keep "
+                                    "working; attempts are counted until the kernel restarts. Set CVM_PROGRESS_DIR "
+                                    "to a writable folder to keep them.").format(folder=path.parent, error=error))
         return False
     return True
 
@@ -281,7 +284,7 @@ def read_log(path: str | os.PathLike[str]) -> LogRecords:
     except FileNotFoundError:
         return records
     except OSError as error:
-        _warn_once(f"read:{path}", f"Could not read the progress log {path} ({error}).")
+        _warn_once(f"read:{path}", _("Could not read the progress log {path} ({error}).").format(path=path, error=error))
         return records
     for line in data.splitlines():
         if not line.strip():
@@ -442,9 +445,22 @@ def progress_table(records: Iterable[dict[str, Any]], exercises: Sequence[str] =
     return table.astype({"attempts": int, "solved": bool, "solved_first_try": bool, "solution_shown": bool})
 
 
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a monospaced terminal (a Chinese character takes two)."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _ljust(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
 @dataclass(frozen=True)
 class ProgressReport:
-    """The participant's progress table; shows as an HTML table in Jupyter and as text elsewhere."""
+    """The participant's progress table; shows as an HTML table in Jupyter and as text elsewhere.
+
+    Its words (headers, summary, notes) are in the language in force when it is shown; the table's
+    data (exercise ids, mistake ids, counts) are the same in every language.
+    """
 
     table: pd.DataFrame
     name: str | None = None
@@ -455,45 +471,61 @@ class ProgressReport:
         tried = int((self.table["attempts"] > 0).sum())
         solved = int(self.table["solved"].sum())
         first = int(self.table["solved_first_try"].sum())
-        who = f"Progress of {self.name}" if self.name else "Your progress"
-        return f"{who}: {solved} of {len(self.table)} exercises solved ({first} at the first try), {tried} tried."
+        counts = {"solved": solved, "total": len(self.table), "first": first, "tried": tried}
+        if self.name:
+            return _("Progress of {name}: {solved} of {total} exercises solved ({first} at the first try), "
+                     "{tried} tried.").format(name=self.name, **counts)
+        return _("Your progress: {solved} of {total} exercises solved ({first} at the first try), "
+                 "{tried} tried.").format(**counts)
 
     def _notes(self) -> list[str]:
         notes = []
         if self.path is None:
-            notes.append("Progress is not being saved (CVM_PROGRESS=off): this table covers this kernel only.")
+            notes.append(_("Progress is not being saved (CVM_PROGRESS=off): this table covers this kernel only."))
         else:
-            notes.append(f"Saved in {self.path}.")
+            notes.append(_("Saved in {path}.").format(path=self.path))
         if self.skipped:
-            notes.append(f"{self.skipped} unreadable line(s) of the log were skipped.")
+            notes.append(_("{n} unreadable line(s) of the log were skipped.").format(n=self.skipped))
         return notes
 
-    def _rows(self) -> list[list[str]]:
-        def mark(flag: bool) -> str:
-            return "yes" if flag else ""
+    #: Columns of the three yes/no flags in :meth:`_rows`.
+    _FLAGS = (2, 3, 4)
 
-        return [[str(r.exercise), str(r.attempts), mark(r.solved), mark(r.solved_first_try), mark(r.solution_shown),
+    def _rows(self, yes: str | None = None) -> list[list[str]]:
+        mark = _("yes") if yes is None else yes
+
+        return [[str(r.exercise), str(r.attempts), *(mark if flag else "" for flag in
+                                                     (r.solved, r.solved_first_try, r.solution_shown)),
                  ", ".join(r.mistakes)] for r in self.table.itertuples(index=False)]
 
-    HEADER = ("Exercise", "Attempts", "Solved", "First try", "Solution shown", "Known mistakes made")
+    HEADER = (N_("Exercise"), N_("Attempts"), N_("Solved"), N_("First try"), N_("Solution shown"),
+              N_("Known mistakes made"))
+
+    def header(self) -> list[str]:
+        """The column headers as shown (translated)."""
+        return [_(title) for title in self.HEADER]
 
     def __str__(self) -> str:
-        rows = [list(self.HEADER), *self._rows()]
-        widths = [max(len(row[i]) for row in rows) for i in range(len(self.HEADER))]
-        lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+        rows = [self.header(), *self._rows()]
+        widths = [max(_width(row[i]) for row in rows) for i in range(len(self.HEADER))]
+        lines = ["  ".join(_ljust(cell, width) for cell, width in zip(row, widths)).rstrip() for row in rows]
         return "\n".join([self._summary(), "", *lines, "", *self._notes()])
 
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th style='text-align:left'>{html.escape(h)}</th>" for h in self.HEADER)
+        head = "".join(f"<th style='text-align:left'>{html.escape(h)}</th>" for h in self.header())
+        tick = "\u2714"
         body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(cell).replace('yes', '&#10004;') if i in (2, 3, 4) else html.escape(cell)}</td>"
+            "<tr>" + "".join(f"<td>{'&#10004;' if i in self._FLAGS and cell == tick else html.escape(cell)}</td>"
                              for i, cell in enumerate(row)) + "</tr>"
-            for row in self._rows()
+            for row in self._rows(yes=tick)
         )
         notes = "".join(f"<div style='color:#555'>{html.escape(note)}</div>" for note in self._notes())
-        caption = f"{'Progress of ' + self.name if self.name else 'Your progress'}, exercise by exercise"
+        if self.name:
+            caption = _("Progress of {name}, exercise by exercise").format(name=self.name)
+        else:
+            caption = _("Your progress, exercise by exercise")
         return (f"<div class='cvm-progress'><strong>{html.escape(self._summary())}</strong>"
                 f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
                 f"<tbody>{body}</tbody></table>{notes}</div>")

@@ -42,11 +42,14 @@ import copy
 import math
 import re
 import struct
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import nbformat
 from nbformat import NotebookNode
+
+from cvmlib.i18n import N_, _
 
 __all__ = ["SCREEN", "SLIDE_HEIGHT", "RISE_SETTINGS", "EXPLORER_NOTE", "INSTRUCTOR_TAG", "cell_height",
            "is_explorer", "slideshow", "slides", "slide_heights", "Slide"]
@@ -82,11 +85,11 @@ MAX_PICTURE, SHARED_PICTURE, CROWDED_PICTURE = 0.52 * 720, 0.34 * 720, 0.26 * 72
 def _picture_cap(outputs: int) -> float:
     return MAX_PICTURE if outputs < 2 else SHARED_PICTURE if outputs == 2 else CROWDED_PICTURE
 
-#: The speaker note put after an explorer cell.
-EXPLORER_NOTE = ("**Presenting the explorer.** Widgets do not run inside slides: run this cell "
-                 "(Shift+Enter) and the slide shows a snapshot of the explorer's default state. "
-                 "For the live what-if demo, switch to the notebook's tab (notebook view), move "
-                 "the sliders there, then come back to the slides.")
+#: The speaker note put after an explorer cell (in the language in force when the slides are made).
+EXPLORER_NOTE = N_("**Presenting the explorer.** Widgets do not run inside slides: run this cell "
+                   "(Shift+Enter) and the slide shows a snapshot of the explorer's default state. "
+                   "For the live what-if demo, switch to the notebook's tab (notebook view), move "
+                   "the sliders there, then come back to the slides.")
 
 # Estimated heights in pixels on the SCREEN, measured in headless Chromium with the white theme
 # (body text 14 px on 18 px lines, about 160 characters per line across 1280 px).
@@ -105,8 +108,15 @@ def _tags(cell: NotebookNode) -> list[str]:
     return list(cell.get("metadata", {}).get("tags", []))
 
 
+def _columns(text: str) -> int:
+    """Width of ``text`` in Latin characters: a Chinese character (and a full-width sign) is as wide as two."""
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
 def _wrapped(text: str, chars: int) -> int:
-    return max(1, math.ceil(len(text.rstrip()) / chars))
+    return max(1, math.ceil(_columns(text.rstrip()) / chars))
 
 
 def markdown_height(source: str) -> float:
@@ -315,9 +325,10 @@ def _split_markdown(cell: NotebookNode, limit: float) -> list[NotebookNode]:
     for i, piece in enumerate(pieces):
         part = copy.deepcopy(cell)
         part.source = "\n\n".join(piece)
-        if i:
-            part.pop("id", None)
+        if i:  # the rest of the cell: a new cell, with an id derived from the cell's (the same at every build)
             part = nbformat.v4.new_markdown_cell(part.source, metadata=copy.deepcopy(cell.metadata))
+            if cell.get("id"):
+                part.id = f"{cell.id[:50]}-part{i + 1}"
         cells.append(part)
     return cells
 
@@ -345,8 +356,11 @@ def slideshow(source: NotebookNode, limit: float = SLIDE_HEIGHT) -> NotebookNode
             continue
         cells.extend(_split_markdown(cell, limit) if cell.cell_type == "markdown" else [cell])
         if is_explorer(cell):
-            cells.append(nbformat.v4.new_markdown_cell(EXPLORER_NOTE, metadata={
-                "tags": [INSTRUCTOR_TAG], "slideshow": {"slide_type": "notes"}}))
+            note = nbformat.v4.new_markdown_cell(_(EXPLORER_NOTE), metadata={
+                "tags": [INSTRUCTOR_TAG], "slideshow": {"slide_type": "notes"}})
+            if cell.get("id"):
+                note.id = f"{cell.id[:50]}-presenting"  # the same at every build
+            cells.append(note)
     # one slide per heading; inside it, sub-slides that fit
     slide_cells: list[list[NotebookNode]] = []
     for cell in cells:

@@ -7,6 +7,10 @@ markdown explanation between them (instructor notes excluded). The notebooks are
 installed package (``cvmlib/_notebooks``, where a wheel puts them) or in the source checkout
 (``notebooks/``), and scanned once (again only when a notebook changes).
 
+A worked solution is shown in the language in force (:mod:`cvmlib.i18n`): its explanation (the
+Markdown cells) through the book's catalog of its notebook (``locales/zh_CN/LC_MESSAGES/notebooks/``,
+:func:`cvmlib.myst_text.translate_markdown`), its code as written.
+
 Examples
 --------
 >>> worked = worked_solution("rfm.recency")
@@ -25,6 +29,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
+
+from cvmlib.i18n import _, get_language
 
 __all__ = ["SolutionPart", "WorkedSolution", "notebook_dir", "notebook_exercises", "solution_index",
            "worked_solution"]
@@ -56,9 +62,23 @@ class WorkedSolution:
         """The solution code alone, cell after cell."""
         return "\n\n".join(part.text for part in self.parts if part.kind == "code")
 
+    def shown_parts(self) -> tuple[SolutionPart, ...]:
+        """The parts as shown in the language in force: explanations translated, code as written."""
+        lang = get_language()
+        if lang == "en" or not any(part.kind == "markdown" for part in self.parts):
+            return self.parts
+        from cvmlib.myst_text import notebook_catalog, translate_markdown
+
+        catalog = notebook_catalog(self.notebook, lang)
+        if not catalog.translations:  # no catalog here (a wheel without the book's): the English explanation
+            return self.parts
+        return tuple(SolutionPart("markdown", translate_markdown(part.text, catalog)[0])
+                     if part.kind == "markdown" else part for part in self.parts)
+
     def __str__(self) -> str:
-        blocks = [f"Worked solution of {self.exercise} (from {self.notebook}):"]
-        for part in self.parts:
+        blocks = [_("Worked solution of {exercise} (from {notebook}):").format(exercise=self.exercise,
+                                                                                notebook=self.notebook)]
+        for part in self.shown_parts():
             blocks.append(part.text if part.kind == "markdown" else "\n".join(
                 "    " + line if line else "" for line in part.text.splitlines()))
         return "\n\n".join(blocks)
@@ -67,15 +87,17 @@ class WorkedSolution:
 
     def _repr_html_(self) -> str:
         body = []
-        for part in self.parts:
+        for part in self.shown_parts():
             if part.kind == "code":
                 body.append("<pre style='background:#f6f8fa;padding:6px 10px;border-radius:4px'>"
                             f"<code class='language-python'>{html.escape(part.text)}</code></pre>")
             else:
                 body.append(f"<div style='white-space:pre-wrap'>{html.escape(part.text)}</div>")
+        title = _("Worked solution of {exercise}").format(exercise=html.escape(self.exercise))
+        source = _("(from {notebook})").format(notebook=html.escape(self.notebook))
         return (f"<div class='cvm-solution' style='border-left:4px solid #2b5797;padding:4px 10px'>"
-                f"<strong>Worked solution of {html.escape(self.exercise)}</strong> "
-                f"<span style='color:#555'>(from {html.escape(self.notebook)})</span>{''.join(body)}</div>")
+                f"<strong>{title}</strong> "
+                f"<span style='color:#555'>{source}</span>{''.join(body)}</div>")
 
 
 def notebook_dir() -> Path | None:
@@ -162,11 +184,13 @@ def worked_solution(exercise_id: str) -> WorkedSolution:
     index = solution_index()
     if exercise_id not in index:
         where = notebook_dir()
-        raise LookupError(
-            f"No worked solution of {exercise_id!r} was found: no notebook in "
-            f"{where if where is not None else 'notebooks/ (not found)'} has solution cells before "
-            f'check("{exercise_id}", ...). Ask your instructor.'
-        )
+        if where is None:
+            message = _("No worked solution of {exercise!r} was found: the source notebooks (notebooks/) were not "
+                        'found, so no notebook has solution cells before check("{exercise}", ...). Ask your instructor.')
+        else:
+            message = _("No worked solution of {exercise!r} was found: no notebook in {folder} has solution cells "
+                        'before check("{exercise}", ...). Ask your instructor.')
+        raise LookupError(message.format(exercise=exercise_id, folder=where))
     return index[exercise_id]
 
 

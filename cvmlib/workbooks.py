@@ -14,6 +14,26 @@ check cells, and instructor notes (tag ``instructor``). From it come
 Both show the MyST of the book (``{term}``, ``{cite:t}``, admonitions...) as plain Markdown
 (:mod:`cvmlib.myst_text`): JupyterLab does not render MyST.
 
+Both exist in each language of the course, from the same English source notebooks:
+
+* English: ``_build/workbooks/participant/NAME.ipynb``, ``_build/workbooks/instructor/NAME.ipynb``,
+  merged into ``workspace/en/`` (``make lab``);
+* Chinese: ``_build/workbooks/participant/zh/NAME.ipynb``, ``_build/workbooks/instructor/zh/NAME.ipynb``,
+  merged into ``workspace/zh/`` (``make lab-zh``).
+
+A Chinese workbook is the English source with the book's own translations applied
+(:func:`localized_source`): each Markdown block (paragraph, heading, list item, table cell) whose
+text is a message of the Sphinx gettext catalog ``locales/zh_CN/LC_MESSAGES/notebooks/NAME.po``
+gets its translation (:func:`cvmlib.myst_text.translate_notebook`); code (but for the language line below), cell ids, tags and
+metadata stay those of the source, so the book, the workbooks and the workspace merge all match
+cells by the same ids. Blocks without a translation stay English and are reported
+(:func:`untranslated_blocks`; ``main`` prints a warning listing them). Its code speaks Chinese: the
+first code cell that imports ``cvmlib`` (never a solution cell) starts with
+``from cvmlib import set_language`` / ``set_language("zh")`` (:func:`set_workbook_language`), so every
+check, table and figure of the workbook is in Chinese from the first cell on, whichever way
+JupyterLab was started. The texts the generator itself writes (``# YOUR CODE HERE``, the speaker
+notes of the slides, admonition titles) are in the workbook's language too.
+
 These derived files below ``_build/workbooks/`` are disposable (``make clean`` deletes them) and
 never hand-edited; one that was edited anyway is not overwritten but kept beside as
 ``NAME.edited-<UTC time>.ipynb``. Participants work in their workspace, ``workspace/<lang>/``, which
@@ -21,7 +41,7 @@ never hand-edited; one that was edited anyway is not overwritten but kept beside
 (:mod:`cvmlib.workspace`).
 
 Usage: ``python -m cvmlib.workbooks [--src notebooks] [--out _build/workbooks] [--workspace workspace]
-[--lang en]``
+[--lang en [zh]] [--locales locales]``
 
 Examples
 --------
@@ -43,6 +63,7 @@ import argparse
 import copy
 import hashlib
 import json
+import re
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -50,7 +71,9 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from cvmlib.myst_text import BookIndex, render_notebook_markdown
+from cvmlib.i18n import LANGUAGE_NAMES, N_, _, language
+from cvmlib.myst_text import (BookIndex, UntranslatedBlock, notebook_catalog, render_notebook_markdown,
+                              translate_notebook)
 from cvmlib.slides import slideshow
 from cvmlib.workspace import LANGUAGES, STAMP_FORMAT, update_workspace
 
@@ -58,6 +81,14 @@ SOLUTION_TAG = "solution"
 INSTRUCTOR_TAG = "instructor"
 # tags that only make sense in the book rendering
 BOOK_ONLY_TAGS = {"hide-input", "hide-output", "hide-cell", "remove-cell", "remove-input"}
+#: The comment after a placeholder (in the workbook's language).
+YOUR_CODE = N_("YOUR CODE HERE")
+#: The id of the setup cell added to a translated workbook whose code never imports cvmlib.
+LANGUAGE_CELL_ID = "cvm-language"
+#: The lines that make a workbook's code speak its language (start of its first cvmlib code cell).
+LANGUAGE_SETUP = 'from cvmlib import set_language\nset_language("{lang}")  # {comment}\n'
+LANGUAGE_COMMENT = N_("checks, tables and figures in the language of this workbook")
+_IMPORTS_CVMLIB = re.compile(r"^\s*(from\s+cvmlib[\s.]|import\s+cvmlib\b)", re.M)
 
 
 def _tags(cell: NotebookNode) -> list[str]:
@@ -73,7 +104,71 @@ def _clear(cell: NotebookNode) -> NotebookNode:
 
 def _placeholder(cell: NotebookNode) -> str:
     text = cell.get("metadata", {}).get("cvm", {}).get("placeholder", "...")
-    return f"{text.rstrip()}  # YOUR CODE HERE"
+    return f"{text.rstrip()}  # {_(YOUR_CODE)}"
+
+
+def set_workbook_language(nb: NotebookNode, lang: str) -> NotebookNode:
+    """Make the code of ``nb`` speak ``lang``: ``set_language`` at the top of its first cvmlib code cell.
+
+    The cell chosen is the first code cell that imports ``cvmlib`` and is not a solution (solutions
+    become placeholders); without one, a code cell with the id :data:`LANGUAGE_CELL_ID` is put
+    before the first code cell. English workbooks are left as they are (English is the default).
+
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# T"),
+    ...     nbformat.v4.new_code_cell("from cvmlib.exercises import check", id="setup")])
+    >>> print(set_workbook_language(nb, "zh").cells[1].source)  # doctest: +ELLIPSIS
+    from cvmlib import set_language
+    set_language("zh")  # ...
+    from cvmlib.exercises import check
+    """
+    if lang == "en":
+        return nb
+    with language(lang):
+        setup = LANGUAGE_SETUP.format(lang=lang, comment=_(LANGUAGE_COMMENT))
+    for cell in nb.cells:
+        if cell.cell_type == "code" and SOLUTION_TAG not in _tags(cell) and _IMPORTS_CVMLIB.search(cell.source):
+            if not cell.source.startswith(setup):
+                cell.source = setup + cell.source
+            return nb
+    first = next((i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"), len(nb.cells))
+    nb.cells.insert(first, nbformat.v4.new_code_cell(setup.rstrip("\n"), id=LANGUAGE_CELL_ID))
+    return nb
+
+
+def localized_source(source: NotebookNode, lang: str, name: str,
+                     locale_dir: Path | None = None) -> tuple[NotebookNode, list[UntranslatedBlock]]:
+    """The source notebook in ``lang``: Markdown translated by the book's catalog of ``name``, code set to ``lang``.
+
+    Returns the new notebook (``source`` is not changed) and the Markdown blocks that stay English
+    for want of a translation (none for ``"en"``). ``locale_dir`` defaults to the book's ``locales/``.
+    """
+    nb = copy.deepcopy(source)
+    if lang == "en":
+        return nb, []
+    nb, missing = translate_notebook(nb, notebook_catalog(name, lang, locale_dir), name)
+    set_workbook_language(nb, lang)
+    nb.metadata.setdefault("cvm", {})["lang"] = lang
+    return nb, missing
+
+
+def untranslated_blocks(src: Path = Path("notebooks"), lang: str = "zh", locale_dir: Path | None = None,
+                        instructor: bool = True) -> list[UntranslatedBlock]:
+    """Every Markdown block of the notebooks in ``src`` that has no ``lang`` translation yet.
+
+    ``instructor=False`` leaves out the instructor notes (which only the instructor workbooks show).
+    Once the translators are done this is empty: a test can assert it.
+    """
+    found: list[UntranslatedBlock] = []
+    for path in sorted(Path(src).glob("*.ipynb")):
+        _, missing = localized_source(nbformat.read(path, as_version=4), lang, path.name, locale_dir)
+        found += [block for block in missing if instructor or not block.instructor]
+    return found
+
+
+def workbook_dirs(out: Path, lang: str = "en") -> tuple[Path, Path]:
+    """The participant and instructor folders of ``lang`` below ``out`` (English directly, others in ``<lang>/``)."""
+    participant, instructor = Path(out) / "participant", Path(out) / "instructor"
+    return (participant, instructor) if lang == "en" else (participant / lang, instructor / lang)
 
 
 def participant_version(source: NotebookNode, index: BookIndex | None = None) -> NotebookNode:
@@ -174,29 +269,59 @@ def write_generated(nb: NotebookNode, target: Path) -> Path:
     return target
 
 
-def build_workbooks(src: Path, out: Path) -> list[Path]:
-    """Write the participant and instructor versions of every notebook in ``src`` below ``out``.
+def build_workbooks(src: Path, out: Path, lang: str = "en", locale_dir: Path | None = None,
+                    untranslated: list[UntranslatedBlock] | None = None) -> list[Path]:
+    """Write the participant and instructor versions of every notebook in ``src`` below ``out``, in ``lang``.
 
-    Returns the files written and, after each, any edited copy kept aside (``*.edited-*.ipynb``).
+    English goes to ``out/participant/`` and ``out/instructor/``, another language to
+    ``out/participant/<lang>/`` and ``out/instructor/<lang>/`` (:func:`workbook_dirs`), translated by
+    the catalogs of ``locale_dir`` (:func:`localized_source`); the blocks left English are appended
+    to ``untranslated`` when a list is given. Returns the files written and, after each, any edited
+    copy kept aside (``*.edited-*.ipynb``).
     """
     written = []
-    for path in sorted(src.glob("*.ipynb")):
-        source = nbformat.read(path, as_version=4)
-        participant = participant_version(source)
-        leaked = leaked_solution_lines(source, participant)
-        if leaked:
-            raise RuntimeError(f"{path.name}: solution text left in the participant version: {leaked[:3]}")
-        for version, target in ((participant, out / "participant" / path.name),
-                                (instructor_version(source), out / "instructor" / path.name)):
-            kept = keep_edited_copy(target)
-            written.append(write_generated(version, target))
-            if kept is not None:
-                written.append(kept)
+    participant_dir, instructor_dir = workbook_dirs(out, lang)
+    with language(lang):
+        for path in sorted(Path(src).glob("*.ipynb")):
+            source, missing = localized_source(nbformat.read(path, as_version=4), lang, path.name, locale_dir)
+            if untranslated is not None:
+                untranslated.extend(missing)
+            participant = participant_version(source)
+            leaked = leaked_solution_lines(source, participant)
+            if leaked:
+                raise RuntimeError(_("{name}: solution text left in the participant version: {lines}").format(
+                    name=path.name, lines=leaked[:3]))
+            for version, target in ((participant, participant_dir / path.name),
+                                    (instructor_version(source), instructor_dir / path.name)):
+                kept = keep_edited_copy(target)
+                written.append(write_generated(version, target))
+                if kept is not None:
+                    written.append(kept)
     return written
 
 
+def _report_untranslated(blocks: list[UntranslatedBlock], lang: str, shown: int = 5) -> None:
+    """The warning printed for blocks that stay English: how many per workbook, and the first few."""
+    by_notebook: dict[str, list[UntranslatedBlock]] = {}
+    for block in blocks:
+        by_notebook.setdefault(block.notebook, []).append(block)
+    for name, missing in by_notebook.items():
+        notes = sum(block.instructor for block in missing)
+        print(_("warning: {n} Markdown block(s) of {name} have no {language} translation yet and stay in English "
+                "({notes} of them in instructor notes):").format(n=len(missing), name=name, notes=notes,
+                                                                   language=_(LANGUAGE_NAMES[lang])))
+        for block in missing[:shown]:
+            print(f"  {block}")
+        if len(missing) > shown:
+            print(_("  ... and {n} more").format(n=len(missing) - shown))
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Write the derived workbooks, then update the participant workspace; 1 if a workbook was not updated."""
+    """Write the derived workbooks, then update the participant workspace; 1 if a workbook was not updated.
+
+    With several ``--lang`` (``--lang en zh``), each language in turn; what is printed for a language
+    is in that language (it is meant for the participants of that workspace).
+    """
     parser = argparse.ArgumentParser(description="Write participant and instructor workbooks, then merge the "
                                                  "participant versions into the participants' workspace.")
     parser.add_argument("--src", type=Path, default=Path("notebooks"))
@@ -204,28 +329,44 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workspace", type=Path, default=Path("workspace"),
                         help="the participants' workspace (default: workspace)")
     parser.add_argument("--no-workspace", action="store_true", help="only write the derived files")
-    parser.add_argument("--lang", choices=LANGUAGES, default="en",
-                        help="the workspace language folder the workbooks of --src belong to (default: en)")
+    parser.add_argument("--lang", choices=LANGUAGES, nargs="+", default=["en"],
+                        help="the languages to write (default: en); zh translates the English sources with the "
+                             "book's catalogs and merges into workspace/zh/")
+    parser.add_argument("--locales", type=Path, default=None,
+                        help="the book's gettext catalogs (default: locales/ of this repository)")
     args = parser.parse_args(argv)
-    written = build_workbooks(args.src, args.out)
+    status = 0
+    for lang in dict.fromkeys(args.lang):
+        with language(lang):
+            status = max(status, _main_one(args, lang))
+    return status
+
+
+def _main_one(args: argparse.Namespace, lang: str) -> int:
+    untranslated: list[UntranslatedBlock] = []
+    written = build_workbooks(args.src, args.out, lang, args.locales, untranslated)
     kept = [path for path in written if ".edited-" in path.name]
     generated = [path for path in written if path not in kept]
-    print(f"wrote {len(generated)} derived workbooks below {args.out}/ (participant/, instructor/; "
-          "disposable: make clean deletes them)")
+    participant_dir, instructor_dir = workbook_dirs(args.out, lang)
+    print(_("wrote {n} derived workbooks to {participant}/ and {instructor}/ (disposable: make clean deletes "
+            "them)").format(n=len(generated), participant=participant_dir.as_posix(),
+                            instructor=instructor_dir.as_posix()))
     for path in kept:
-        print(f"kept an edited copy found there as {path}")
+        print(_("kept an edited copy found there as {path}").format(path=path))
+    _report_untranslated(untranslated, lang)
     if args.no_workspace:
         return 0
-    participant_dir = args.out / "participant"
     versions = {path.name: nbformat.read(path, as_version=4) for path in generated if path.parent == participant_dir}
     legacy = [path for path in sorted(participant_dir.glob("*.ipynb")) if path.name not in versions and _edited(path)]
-    print(f"workspace {args.workspace / args.lang}/ (your copies; open them with make lab):")
-    updates = update_workspace(versions, args.workspace, args.lang, legacy)
+    print(_("workspace {folder}/ (your copies; open them with {command}):").format(
+        folder=(args.workspace / lang).as_posix(), command="make lab" if lang == "en" else f"make lab-{lang}"))
+    updates = update_workspace(versions, args.workspace, lang, legacy)
     for update in updates:
         print(f"  {update.summary()}")
     failed = [update.name for update in updates if not update.ok]
     if failed:
-        print(f"{len(failed)} workbook(s) not updated: {', '.join(failed)} (see above); the others are up to date.")
+        print(_("{n} workbook(s) not updated: {names} (see above); the others are up to date.").format(
+            n=len(failed), names=", ".join(failed)))
     return 1 if failed else 0
 
 

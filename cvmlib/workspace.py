@@ -41,6 +41,11 @@ read-only, is left untouched with a one-line message, and the other workbooks ar
 Edited copies found in the old place (``_build/workbooks/participant/``: ``NAME.ipynb``,
 ``NAME.updated.ipynb``) are backed up and brought into the workspace once, never deleted.
 
+Each language has its own workspace folder (``workspace/en/``, ``workspace/zh/``) and its own record
+of the versions merged (``.cvm/base/<lang>/``): the Chinese copies are merged with the Chinese course
+versions only. The notes put into a copy and the lines reported for it are in the workspace's
+language (:func:`update_workspace` works in it).
+
 Examples
 --------
 >>> from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
@@ -78,23 +83,25 @@ import nbformat
 from nbformat import NotebookNode
 from nbformat.v4 import new_markdown_cell
 
+from cvmlib.i18n import N_, _, language, ngettext
+
 LANGUAGES = ("en", "zh")
 EXERCISE_TAG = "exercise"
 STATE_DIR = ".cvm"
 STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
-NOTE_HEADING = "Course update"
+NOTE_HEADING = N_("Course update")
 # a note this module inserted carries metadata.cvm.note; it is the learner's to delete
 _NOTES = {
-    "conflict": "the course changed the cell above, which you had edited too. Your version is kept "
-                "above; the new course version is below. Keep what you need, then delete the other "
-                "cell and this note.",
-    "unknown": "the cell above differs from the course, and there is no record of the version you "
-               "started from, so it is not known who changed it. Your version is kept above; the course "
-               "version is below. Keep what you need, then delete the other cell and this note.",
-    "removed": "the course no longer has the cell below. You had edited it, so it is kept; delete it "
-               "and this note when you no longer need it.",
-    "deleted": "you had deleted the cell below; the course has changed it since, so here is its new "
-               "version. Delete it and this note if you do not need it.",
+    "conflict": N_("the course changed the cell above, which you had edited too. Your version is kept "
+                   "above; the new course version is below. Keep what you need, then delete the other "
+                   "cell and this note."),
+    "unknown": N_("the cell above differs from the course, and there is no record of the version you "
+                  "started from, so it is not known who changed it. Your version is kept above; the course "
+                  "version is below. Keep what you need, then delete the other cell and this note."),
+    "removed": N_("the course no longer has the cell below. You had edited it, so it is kept; delete it "
+                  "and this note when you no longer need it."),
+    "deleted": N_("you had deleted the cell below; the course has changed it since, so here is its new "
+                  "version. Delete it and this note if you do not need it."),
 }
 _LEGACY_NAME = re.compile(r"^(?P<stem>.+?)(?:\.updated|\.edited-[0-9TZ-]+)?\.ipynb$")
 
@@ -166,20 +173,22 @@ class WorkbookUpdate:
         'rfm.ipynb: updated: 3 course cells, kept 5 of your cells, 1 conflict (look for "Course update")'
         """
         if self.status == "updated":
-            text = (f"{self.name}: updated: {_count(self.course_cells, 'course cell')}, "
-                    f"kept {self.kept_cells} of your cells, {_count(self.conflicts, 'conflict')}")
+            text = _("{name}: updated: {course}, kept {kept} of your cells, {conflicts}").format(
+                name=self.name, kept=self.kept_cells,
+                course=ngettext("{n} course cell", "{n} course cells", self.course_cells).format(n=self.course_cells),
+                conflicts=ngettext("{n} conflict", "{n} conflicts", self.conflicts).format(n=self.conflicts))
             if self.conflicts:
-                text += f' (look for "{NOTE_HEADING}")'
+                text += _(' (look for "{heading}")').format(heading=_(NOTE_HEADING))
             if self.backup is not None:
-                text += f"; previous file in {_shown(self.backup)}"
+                text += _("; previous file in {path}").format(path=_shown(self.backup))
         elif self.status == "new":
-            text = f"{self.name}: new ({_shown(self.path)})"
+            text = _("{name}: new ({path})").format(name=self.name, path=_shown(self.path))
         elif self.status == "kept":
-            text = f"{self.name}: kept as it is in {_shown(self.path)}"
+            text = _("{name}: kept as it is in {path}").format(name=self.name, path=_shown(self.path))
         elif self.status == "up to date":
-            text = f"{self.name}: up to date"
+            text = _("{name}: up to date").format(name=self.name)
         else:
-            text = f"{self.name}:"
+            text = _("{name}:").format(name=self.name)
         return " ".join([text, *self.notes])
 
 
@@ -226,7 +235,8 @@ def merge_notebooks(base: NotebookNode | None, local: NotebookNode, remote: Note
     course = kept = conflicts = 0
 
     def note(kind: str, near: str) -> NotebookNode:
-        cell = new_markdown_cell(f"**{NOTE_HEADING}**: {_NOTES[kind]}", metadata={"cvm": {"note": kind}})
+        text = _("**{heading}**: {note}").format(heading=_(NOTE_HEADING), note=_(_NOTES[kind]))
+        cell = new_markdown_cell(text, metadata={"cvm": {"note": kind}})
         cell.id = _fresh_id(f"{near}-note", taken)
         return cell
 
@@ -302,7 +312,8 @@ def update_workspace(generated: Mapping[str, NotebookNode], root: Path, lang: st
     root : Path
         The workspace, e.g. ``Path("workspace")``; created if missing.
     lang : str
-        The language folder, one of :data:`LANGUAGES`.
+        The language folder, one of :data:`LANGUAGES`; the notes put into the copies and the notes of
+        the updates returned are in this language.
     legacy : sequence of Path
         Edited copies from before workspaces existed (``NAME.ipynb``, ``NAME.updated.ipynb``,
         ``NAME.edited-<time>.ipynb``); each is backed up and brought in once (by content), never
@@ -328,15 +339,16 @@ def update_workspace(generated: Mapping[str, NotebookNode], root: Path, lang: st
     >>> [update.status for update in first + again]
     ['new', 'up to date']
     """
-    state = _State(Path(root), lang, now or datetime.now(timezone.utc))
-    by_owner: dict[str, list[Path]] = defaultdict(list)
-    for path in legacy:
-        if _sha256(path) not in state.imported:
-            match = _LEGACY_NAME.match(path.name)
-            by_owner[match.group("stem") + ".ipynb" if match else path.name].append(path)
-    updates = [state.update(name, remote, by_owner.pop(name, [])) for name, remote in sorted(generated.items())]
-    for name, paths in sorted(by_owner.items()):
-        updates += state.keep_as_is(name, paths)
+    with language(lang):
+        state = _State(Path(root), lang, now or datetime.now(timezone.utc))
+        by_owner: dict[str, list[Path]] = defaultdict(list)
+        for path in legacy:
+            if _sha256(path) not in state.imported:
+                match = _LEGACY_NAME.match(path.name)
+                by_owner[match.group("stem") + ".ipynb" if match else path.name].append(path)
+        updates = [state.update(name, remote, by_owner.pop(name, [])) for name, remote in sorted(generated.items())]
+        for name, paths in sorted(by_owner.items()):
+            updates += state.keep_as_is(name, paths)
     return updates
 
 
@@ -369,8 +381,9 @@ class _State:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)
         except OSError as exc:
-            raise _Refused(f"could not back up {_shown(path)} ({exc.strerror or exc}), so it was not changed; "
-                           f"free some space or fix the permissions of {_shown(self.root / STATE_DIR)}") from exc
+            raise _Refused(_("could not back up {path} ({error}), so it was not changed; free some space or fix "
+                             "the permissions of {folder}").format(path=_shown(path), error=exc.strerror or exc,
+                                                                   folder=_shown(self.root / STATE_DIR))) from exc
         return target
 
     def remember(self, paths: Sequence[Path]) -> None:
@@ -388,7 +401,7 @@ class _State:
         try:
             return self._update(name, _learner_metadata(remote), target, legacy)
         except _Refused as exc:
-            return WorkbookUpdate(name, "failed", target, notes=(f"NOT updated: {exc}.",))
+            return WorkbookUpdate(name, "failed", target, notes=(_("NOT updated: {reason}.").format(reason=exc),))
 
     def _update(self, name: str, remote: NotebookNode, target: Path, legacy: list[Path]) -> WorkbookUpdate:
         base_path = self.base_folder / name
@@ -399,7 +412,7 @@ class _State:
             try:
                 base = _read(base_path)
             except _Refused:
-                notes.append("(No readable record of the version you started from: all your cells were kept.)")
+                notes.append(_("(No readable record of the version you started from: all your cells were kept.)"))
         origin, primary = target, None
         if legacy:
             for path in legacy:
@@ -410,10 +423,11 @@ class _State:
                     beside = _free(self.folder / (f"{path.stem}.from-build.ipynb" if path.name == name else path.name))
                     _copy(path, beside)
                     self.remember([path])
-                    notes.append(f"Your old copy {_shown(path)} is kept as {_shown(beside)}.")
+                    notes.append(_("Your old copy {old} is kept as {new}.").format(old=_shown(path), new=_shown(beside)))
             if primary is not None:
                 origin, base = primary, None  # the version it started from was never recorded: two-way
-                notes.append(f"Your work in {_shown(primary)} was brought in (a backup is in {_shown(backups)}).")
+                notes.append(_("Your work in {path} was brought in (a backup is in {backups}).").format(
+                    path=_shown(primary), backups=_shown(backups)))
         if not origin.exists():
             _write(target, remote)
             _write(base_path, remote)
@@ -426,8 +440,8 @@ class _State:
             _write(base_path, remote)
             return WorkbookUpdate(name, "up to date", target, notes=tuple(notes))
         if origin == target and _read_only(target):
-            raise _Refused(f"{_shown(target)} is read-only. It was left as it is; make it writable "
-                           f"(chmod u+w {_shown(target)}) and run make workbooks again")
+            raise _Refused(_("{path} is read-only. It was left as it is; make it writable (chmod u+w {path}) and "
+                             "run make workbooks again").format(path=_shown(target)))
         backup = self.backup(target) if origin == target else None
         _write(target, merged.notebook)
         _write(base_path, remote)
@@ -445,10 +459,11 @@ class _State:
                 beside = _free(self.folder / path.name)
                 _copy(path, beside)
             except _Refused as exc:
-                updates.append(WorkbookUpdate(name, "failed", path, notes=(f"NOT brought in: {exc}.",)))
+                updates.append(WorkbookUpdate(name, "failed", path,
+                                              notes=(_("NOT brought in: {reason}.").format(reason=exc),)))
                 continue
             self.remember([path])
-            updates.append(WorkbookUpdate(name, "kept", beside, notes=(f"(from {_shown(path)})",)))
+            updates.append(WorkbookUpdate(name, "kept", beside, notes=(_("(from {path})").format(path=_shown(path)),)))
         return updates
 
 
@@ -565,9 +580,14 @@ def _read(path: Path, backups: Path | None = None) -> NotebookNode:
             raise ValueError("its cells are missing or malformed")
     except Exception as exc:  # JSON, schema or type errors: the message names the file either way
         reason = str(exc).splitlines()[0][:80] if str(exc) else type(exc).__name__
-        where = f" (an earlier version may be in {_shown(backups)})" if backups is not None else ""
-        raise _Refused(f"{_shown(path)} is not a readable notebook ({reason}). It was left as it is; repair "
-                       f"it{where}, or rename it to get a fresh copy next time") from exc
+        if backups is not None:
+            message = _("{path} is not a readable notebook ({reason}). It was left as it is; repair it (an earlier "
+                        "version may be in {backups}), or rename it to get a fresh copy next time").format(
+                path=_shown(path), reason=reason, backups=_shown(backups))
+        else:
+            message = _("{path} is not a readable notebook ({reason}). It was left as it is; repair it, or rename "
+                        "it to get a fresh copy next time").format(path=_shown(path), reason=reason)
+        raise _Refused(message) from exc
     return nb
 
 
@@ -586,8 +606,9 @@ def _write(path: Path, nb: NotebookNode) -> None:
         os.replace(temporary, path)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
-        raise _Refused(f"could not write {_shown(path)} ({exc.strerror or exc}). It was left as it is; "
-                       f"check the permissions of {_shown(path.parent)} and the free disk space") from exc
+        raise _Refused(_("could not write {path} ({error}). It was left as it is; check the permissions of "
+                         "{folder} and the free disk space").format(path=_shown(path), error=exc.strerror or exc,
+                                                                     folder=_shown(path.parent))) from exc
 
 
 def _copy(source: Path, target: Path) -> None:
@@ -595,7 +616,8 @@ def _copy(source: Path, target: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, target)
     except OSError as exc:
-        raise _Refused(f"could not copy {_shown(source)} to {_shown(target)} ({exc.strerror or exc})") from exc
+        raise _Refused(_("could not copy {source} to {target} ({error})").format(
+            source=_shown(source), target=_shown(target), error=exc.strerror or exc)) from exc
 
 
 def _read_only(path: Path) -> bool:
@@ -635,10 +657,6 @@ def _read_record(path: Path) -> dict[str, str]:
         return {str(k): str(v) for k, v in record["imported"].items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
-
-
-def _count(n: int, what: str) -> str:
-    return f"{n} {what}" + ("" if n == 1 else "s")
 
 
 def _shown(path: Path) -> str:

@@ -42,6 +42,9 @@ MODULES = {_module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 
 
 def _private(name: str) -> bool:
+    # `_` is gettext's public name for "translate this" (cvmlib.i18n exports it in __all__), not a private one
+    if name == "_":
+        return False
     return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
 
 

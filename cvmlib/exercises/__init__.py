@@ -36,6 +36,7 @@ from typing import Any
 
 from cvmlib import progress as _log
 from cvmlib.feedback import Exercise, Feedback, evaluate
+from cvmlib.i18n import _
 from cvmlib.progress import ProgressReport, set_display_name
 from cvmlib.solutions import WorkedSolution, notebook_exercises, worked_solution
 
@@ -46,7 +47,7 @@ TOPICS = ("rfm", "segment", "value", "clv", "communication", "complaints")
 
 def _topic_exercises(topic: str) -> dict[str, Exercise]:
     if topic not in TOPICS:
-        raise KeyError(f"Unknown topic {topic!r}; known topics: {', '.join(TOPICS)}.")
+        raise KeyError(_("Unknown topic {topic!r}; known topics: {topics}.").format(topic=topic, topics=", ".join(TOPICS)))
     module = importlib.import_module(f"cvmlib.exercises.{topic}")
     return {exercise.id: exercise for exercise in module.EXERCISES}
 
@@ -61,7 +62,11 @@ def get_exercise(exercise_id: str) -> Exercise:
     topic = exercise_id.split(".", 1)[0]
     exercises = _topic_exercises(topic)
     if exercise_id not in exercises:
-        raise KeyError(f"No exercise {exercise_id!r}; this topic has: {', '.join(exercises)}.")
+        raise KeyError(
+            _("No exercise {exercise!r}; this topic has: {exercises}.").format(
+                exercise=exercise_id, exercises=", ".join(exercises)
+            )
+        )
     return exercises[exercise_id]
 
 
