@@ -24,11 +24,21 @@ from cvmlib.feedback import (
     chosen_option,
     compare_choice,
     compare_choice_set,
-    compare_mapping,
     compare_scalar,
     compare_series,
 )
-from cvmlib.exercises.wrong_answers import rounded, single_deviations, statement_variants
+from cvmlib.exercises.wrong_answers import (
+    Options,
+    compare_named_mapping,
+    join_names,
+    labelled,
+    later,
+    named_keys,
+    rounded,
+    single_deviations,
+    statement_variants,
+)
+from cvmlib.i18n import N_
 from cvmlib.rfm import rfm_scores, rfm_segments, rfm_table, segment_summary
 
 #: The snapshot date of the workbook: the analysis is run on Monday 5 January 2026, a few days
@@ -105,58 +115,58 @@ def _recency() -> pd.Series:
 
 recency = Exercise(
     id="rfm.recency",
-    prompt="Recency per customer: calendar days from the last purchase to the snapshot date 2026-01-05 (whole days).",
+    prompt=N_("Recency per customer: calendar days from the last purchase to the snapshot date 2026-01-05 (whole days)."),
     expected=_recency,
     compare=_exact,
     mistakes=(
         Mistake(
             "recency_from_first_purchase",
-            "You measured from the customer's FIRST purchase. Recency looks at the most recent one.",
+            N_("You measured from the customer's FIRST purchase. Recency looks at the most recent one."),
             answer=lambda: _per_customer(_days_between(SNAPSHOT, _by_customer()["order_date"].min())),
-            more="Of all the order dates of one customer, recency uses only the latest.",
+            more=N_("Of all the order dates of one customer, recency uses only the latest."),
         ),
         Mistake(
             "snapshot_forgotten",
-            "Your days are counted to the last date in the data, not to the snapshot date given in "
-            "the task. Always count to the explicit snapshot date (2026-01-05).",
+            N_("Your days are counted to the last date in the data, not to the snapshot date given in "
+               "the task. Always count to the explicit snapshot date (2026-01-05)."),
             answer=lambda: _per_customer(
                 _days_between(_orders()["order_date"].max(), _by_customer()["order_date"].max())
             ),
-            more="The snapshot date is SNAPSHOT at the top of the workbook; the data end a few days earlier.",
+            more=N_("The snapshot date is SNAPSHOT at the top of the workbook; the data end a few days earlier."),
         ),
         Mistake(
             "snapshot_defaulted",
-            "Your days are counted to the day after the last purchase in the data (the default "
-            "when no snapshot date is given), not to the snapshot date of the task (2026-01-05).",
+            N_("Your days are counted to the day after the last purchase in the data (the default "
+               "when no snapshot date is given), not to the snapshot date of the task (2026-01-05)."),
             answer=lambda: _per_customer(
                 _days_between(
                     _orders()["order_date"].max().normalize() + pd.Timedelta(days=1),
                     _by_customer()["order_date"].max(),
                 )
             ),
-            more="The snapshot date is SNAPSHOT at the top of the workbook; use it, not a date derived from the data.",
+            more=N_("The snapshot date is SNAPSHOT at the top of the workbook; use it, not a date derived from the data."),
         ),
         Mistake(
             "time_of_day_kept",
-            "Close: you subtracted full timestamps, so whole days drop part-days and a purchase at "
-            "18:00 yesterday counts as 0 days. Count calendar days: compare the dates at midnight "
-            "(see the tip in the prompt).",
+            N_("Close: you subtracted full timestamps, so whole days drop part-days and a purchase at "
+               "18:00 yesterday counts as 0 days. Count calendar days: compare the dates at midnight "
+               "(see the tip in the prompt)."),
             answer=lambda: _per_customer((SNAPSHOT - _by_customer()["order_date"].max()).dt.days),
-            more="Both the last purchase and the snapshot must be dates without a time of day before you subtract.",
+            more=N_("Both the last purchase and the snapshot must be dates without a time of day before you subtract."),
         ),
         Mistake(
             "fractional_days",
-            "Your days have fractions: the time of day is still in them. Recency is a whole number "
-            "of calendar days.",
+            N_("Your days have fractions: the time of day is still in them. Recency is a whole number "
+               "of calendar days."),
             answer=lambda: _per_customer(
                 (SNAPSHOT - _by_customer()["order_date"].max()).dt.total_seconds() / 86400
             ),
-            more="Turn both dates into dates at midnight first; then the difference is a whole number of days.",
+            more=N_("Turn both dates into dates at midnight first; then the difference is a whole number of days."),
         ),
     ),
-    hint="Recency counts whole calendar days from each customer's most recent purchase to the snapshot date.",
-    more_hint="Per customer: find the date of the latest order, then count the calendar days from that date "
-    "to the snapshot date (a purchase on the snapshot day would be 0).",
+    hint=N_("Recency counts whole calendar days from each customer's most recent purchase to the snapshot date."),
+    more_hint=N_("Per customer: find the date of the latest order, then count the calendar days from that date "
+    "to the snapshot date (a purchase on the snapshot day would be 0)."),
     near_misses=lambda: [
         _recency() + 1,  # both end days counted
         _recency() - 1,
@@ -183,35 +193,35 @@ def _frequency(end_inclusive_midnight: bool = False) -> pd.Series:
 
 frequency = Exercise(
     id="rfm.frequency_2025",
-    prompt="Frequency in calendar year 2025: distinct orders per customer who bought in 2025.",
+    prompt=N_("Frequency in calendar year 2025: distinct orders per customer who bought in 2025."),
     expected=_frequency,
     compare=_exact,
     mistakes=(
         Mistake(
             "whole_history",
-            "You counted orders over the whole history. The task asks for the 2025 window only.",
+            N_("You counted orders over the whole history. The task asks for the 2025 window only."),
             answer=lambda: _per_customer(_by_customer()["order_id"].nunique()),
-            more="Keep only the orders placed in 2025 before you count.",
+            more=N_("Keep only the orders placed in 2025 before you count."),
         ),
         Mistake(
             "counted_categories",
-            "You counted distinct product categories, not distinct orders (order_id).",
+            N_("You counted distinct product categories, not distinct orders (order_id)."),
             answer=lambda: _per_customer(
                 _in_window().groupby("customer_id", observed=True)["category"].nunique()
             ),
-            more="One order is one order_id; count how many different ones each customer has.",
+            more=N_("One order is one order_id; count how many different ones each customer has."),
         ),
         Mistake(
             "window_ends_at_midnight",
-            "Almost: your window stops at midnight at the START of 31 December, so the orders placed "
-            "during the last day of the year are left out (order_date has a time of day).",
+            N_("Almost: your window stops at midnight at the START of 31 December, so the orders placed "
+               "during the last day of the year are left out (order_date has a time of day)."),
             answer=lambda: _frequency(end_inclusive_midnight=True),
-            more="Compare with the first moment AFTER the window (1 January 2026, excluded) instead of the last day.",
+            more=N_("Compare with the first moment AFTER the window (1 January 2026, excluded) instead of the last day."),
         ),
     ),
-    hint="Frequency counts the distinct orders of each customer, and only the orders inside the window of the task.",
-    more_hint="The window runs from the first moment of 1 January 2025 up to, but not including, 1 January "
-    "2026; a customer with no order in it has no row.",
+    hint=N_("Frequency counts the distinct orders of each customer, and only the orders inside the window of the task."),
+    more_hint=N_("The window runs from the first moment of 1 January 2025 up to, but not including, 1 January "
+    "2026; a customer with no order in it has no row."),
     near_misses=lambda: [
         _bumped(_frequency(), 1),  # one customer one order off
         _frequency(end_inclusive_midnight=True),
@@ -234,37 +244,37 @@ def _without_smallest_order() -> pd.Series:
 
 monetary = Exercise(
     id="rfm.monetary",
-    prompt="Monetary per customer: total spend (CNY) over the whole history, to the nearest yuan.",
+    prompt=N_("Monetary per customer: total spend (CNY) over the whole history, to the nearest yuan."),
     expected=_monetary,
     compare=_money_series,
     mistakes=(
         Mistake(
             "mean_instead_of_total",
-            "You computed the mean order value. RFM's monetary is the TOTAL spend per customer.",
+            N_("You computed the mean order value. RFM's monetary is the TOTAL spend per customer."),
             answer=lambda: _per_customer(_by_customer()["amount"].mean()),
-            more="Add up every order amount of a customer instead of averaging them.",
+            more=N_("Add up every order amount of a customer instead of averaging them."),
         ),
         Mistake(
             "max_instead_of_total",
-            "You took the largest single order. Monetary is the total spend per customer.",
+            N_("You took the largest single order. Monetary is the total spend per customer."),
             answer=lambda: _per_customer(_by_customer()["amount"].max()),
-            more="Every order counts, not just the biggest: add them all up.",
+            more=N_("Every order counts, not just the biggest: add them all up."),
         ),
         Mistake(
             "counted_orders",
-            "You counted orders (that is frequency). Monetary adds up the amounts.",
+            N_("You counted orders (that is frequency). Monetary adds up the amounts."),
             answer=lambda: _per_customer(_by_customer()["amount"].count()),
-            more="Use the amount column, and add its values per customer.",
+            more=N_("Use the amount column, and add its values per customer."),
         ),
         Mistake(
             "one_year_only",
-            "You added up 2025 only. The task asks for the whole history (2024 and 2025).",
+            N_("You added up 2025 only. The task asks for the whole history (2024 and 2025)."),
             answer=lambda: _per_customer(_in_window().groupby("customer_id", observed=True)["amount"].sum()),
-            more="Do not filter the orders by date for monetary: every order counts.",
+            more=N_("Do not filter the orders by date for monetary: every order counts."),
         ),
     ),
-    hint="Monetary is what each customer spent in total over the whole history (the amount column).",
-    more_hint="One number per customer: all of their order amounts added together, every year included.",
+    hint=N_("Monetary is what each customer spent in total over the whole history (the amount column)."),
+    more_hint=N_("One number per customer: all of their order amounts added together, every year included."),
     near_misses=lambda: [
         _without_smallest_order(),
         _bumped(_monetary(), -_orders()["amount"].min()),  # one customer short by the smallest order
@@ -291,37 +301,37 @@ def _rule_score() -> pd.Series:
 
 recency_score = Exercise(
     id="rfm.recency_score_rule",
-    prompt="R score from the business rule: within 30 days -> 5, 90 -> 4, 180 -> 3, 365 -> 2, older -> 1.",
+    prompt=N_("R score from the business rule: within 30 days -> 5, 90 -> 4, 180 -> 3, 365 -> 2, older -> 1."),
     expected=_rule_score,
     compare=_exact,
     mistakes=(
         Mistake(
             "score_not_reversed",
-            "Your scores run the wrong way: the MOST recent buyers (small recency) must get 5.",
+            N_("Your scores run the wrong way: the MOST recent buyers (small recency) must get 5."),
             answer=lambda: 6 - _rule_score(),
-            more="A recency of a few days is the best case: it gets the highest score.",
+            more=N_("A recency of a few days is the best case: it gets the highest score."),
         ),
         Mistake(
             "edges_exclusive",
-            "Almost: 'within 30 days' includes a recency of exactly 30. Check the customers who sit "
-            "exactly on 30, 90, 180 and 365 days.",
+            N_("Almost: 'within 30 days' includes a recency of exactly 30. Check the customers who sit "
+               "exactly on 30, 90, 180 and 365 days."),
             variants=lambda: [
                 _recency_rule_score(_recency(), inclusive=False),
                 *(_recency_rule_score(_recency(), inclusive=set(RECENCY_RULE_DAYS) - {edge})
                   for edge in RECENCY_RULE_DAYS),
             ],
-            more="Each edge belongs to the band below it: 30 days still scores 5, 31 days scores 4.",
+            more=N_("Each edge belongs to the band below it: 30 days still scores 5, 31 days scores 4."),
         ),
         Mistake(
             "quantile_scores",
-            "These are the quantile R scores (relative to this customer base). The task asks for the "
-            "fixed business rule with its day edges.",
+            N_("These are the quantile R scores (relative to this customer base). The task asks for the "
+               "fixed business rule with its day edges."),
             answer=lambda: rfm_scores(_rfm())["R"],
-            more="Ignore rfm_scores here: derive the score from the recency in days and the rule's edges.",
+            more=N_("Ignore rfm_scores here: derive the score from the recency in days and the rule's edges."),
         ),
     ),
-    hint="Each recency falls into one band of the rule; the band decides the score, and the most recent buyers get 5.",
-    more_hint="Check the customers sitting exactly on 30, 90, 180 and 365 days: 'within' includes the edge.",
+    hint=N_("Each recency falls into one band of the rule; the band decides the score, and the most recent buyers get 5."),
+    more_hint=N_("Check the customers sitting exactly on 30, 90, 180 and 365 days: 'within' includes the edge."),
     near_misses=lambda: [
         _recency_rule_score(_recency(), inclusive=set(RECENCY_RULE_DAYS) - {365}),  # one edge exclusive
         _recency_rule_score(_recency(), inclusive=set(RECENCY_RULE_DAYS) - {30}),
@@ -353,33 +363,33 @@ def _champions_share_without_one(in_total: bool) -> float:
 
 champions_share = Exercise(
     id="rfm.champions_revenue_share",
-    prompt="What fraction of all revenue comes from the Champions segment (between 0 and 1, at least 7 decimals)?",
+    prompt=N_("What fraction of all revenue comes from the Champions segment (between 0 and 1, at least 7 decimals)?"),
     expected=_champions_share,
     compare=_revenue_share,
     mistakes=(
         Mistake(
             "customer_share",
-            "That is the Champions' share of CUSTOMERS. The task asks for their share of REVENUE.",
+            N_("That is the Champions' share of CUSTOMERS. The task asks for their share of REVENUE."),
             answer=lambda: float((_segments() == "Champions").mean()),
-            more="Add up the monetary of the Champions and compare it with the monetary of all customers.",
+            more=N_("Add up the monetary of the Champions and compare it with the monetary of all customers."),
         ),
         Mistake(
             "percent_not_fraction",
-            "Right idea, but give a fraction between 0 and 1, not a percentage.",
+            N_("Right idea, but give a fraction between 0 and 1, not a percentage."),
             answer=lambda: 100 * _champions_share(),
-            more="A percentage is the fraction times 100: leave that step out.",
+            more=N_("A percentage is the fraction times 100: leave that step out."),
         ),
         Mistake(
             "rounded",
-            "Right idea, but rounded too much: one small customer is less than 0.000001 of all "
-            "revenue, so the task asks for at least 7 decimals. Check the unrounded value.",
+            N_("Right idea, but rounded too much: one small customer is less than 0.000001 of all "
+               "revenue, so the task asks for at least 7 decimals. Check the unrounded value."),
             variants=lambda: rounded(_champions_share(), range(1, 7)),
-            more="Pass the variable you computed, not a number typed from a rounded display.",
+            more=N_("Pass the variable you computed, not a number typed from a rounded display."),
         ),
     ),
-    hint="A share of revenue divides the Champions' monetary by the monetary of all customers.",
-    more_hint="Two sums: the monetary of the customers whose segment is Champions, and the monetary of "
-    "everyone. Keep the full precision.",
+    hint=N_("A share of revenue divides the Champions' monetary by the monetary of all customers."),
+    more_hint=N_("Two sums: the monetary of the customers whose segment is Champions, and the monetary of "
+    "everyone. Keep the full precision."),
     near_misses=lambda: [
         _champions_share_without_one(in_total=False),
         _champions_share_without_one(in_total=True),
@@ -396,39 +406,39 @@ def _at_risk_monetary() -> pd.Series:
 
 at_risk_revenue = Exercise(
     id="rfm.at_risk_revenue",
-    prompt="Total historic revenue (CNY) of the customers in 'At risk' and 'Cannot lose them' together, "
-    "to the nearest yuan.",
+    prompt=N_("Total historic revenue (CNY) of the customers in 'At risk' and 'Cannot lose them' together, "
+    "to the nearest yuan."),
     expected=lambda: float(_at_risk_monetary().sum()),
     compare=_money_total,
     mistakes=(
         Mistake(
             "only_at_risk",
-            "You included only 'At risk'. 'Cannot lose them' are at risk too (and bought the most): "
-            "take both segments.",
+            N_("You included only 'At risk'. 'Cannot lose them' are at risk too (and bought the most): "
+               "take both segments."),
             answer=lambda: float(_monetary()[_segments() == "At risk"].sum()),
-            more="Your selection of customers must accept either of the two segment names.",
+            more=N_("Your selection of customers must accept either of the two segment names."),
         ),
         Mistake(
             "only_cannot_lose",
-            "You included only 'Cannot lose them'. The 'At risk' customers belong in the total too.",
+            N_("You included only 'Cannot lose them'. The 'At risk' customers belong in the total too."),
             answer=lambda: float(_monetary()[_segments() == "Cannot lose them"].sum()),
-            more="Your selection of customers must accept either of the two segment names.",
+            more=N_("Your selection of customers must accept either of the two segment names."),
         ),
         Mistake(
             "counted_customers",
-            "You counted customers. The task asks for their revenue: add up their monetary values.",
+            N_("You counted customers. The task asks for their revenue: add up their monetary values."),
             answer=lambda: float(_segments().isin(AT_RISK).sum()),
-            more="The answer is in CNY: the monetary column of the selected customers, added up.",
+            more=N_("The answer is in CNY: the monetary column of the selected customers, added up."),
         ),
         Mistake(
             "mean_not_total",
-            "You gave the mean revenue per customer. The task asks for the total of all these customers.",
+            N_("You gave the mean revenue per customer. The task asks for the total of all these customers."),
             answer=lambda: float(_at_risk_monetary().mean()),
-            more="Add up the monetary values of the selected customers instead of averaging them.",
+            more=N_("Add up the monetary values of the selected customers instead of averaging them."),
         ),
     ),
-    hint="Select the customers of both segments, then add up their monetary values (CNY).",
-    more_hint="Both segment names must be in your selection; the answer is one total in CNY, to the nearest yuan.",
+    hint=N_("Select the customers of both segments, then add up their monetary values (CNY)."),
+    more_hint=N_("Both segment names must be in your selection; the answer is one total in CNY, to the nearest yuan."),
     near_misses=lambda: [
         float(_at_risk_monetary().sum() - _at_risk_monetary().min()),  # smallest customer missing
         float(_at_risk_monetary().sum() - _at_risk_monetary().nsmallest(2).sum()),  # two smallest missing
@@ -442,14 +452,14 @@ at_risk_revenue = Exercise(
 # --- 7. reading the segment summary -----------------------------------------------------------
 #: Statements of the summary-reading question (the workbook prints them); each is true or false
 #: for the shipped data, decided by :func:`_true_statements` from the segment summary.
-SUMMARY_STATEMENTS = {
-    "A": "An average Champion has spent about twice as much as the average customer.",
-    "B": "The Champions bring in more than half of all revenue.",
-    "C": "The Loyal segment brings in more revenue than the Champions, yet a Loyal customer has spent "
-    "less than a Champion on average.",
-    "D": "An average 'Cannot lose them' customer has spent more than an average Champion.",
-    "E": "'At risk' holds more revenue than 'Cannot lose them', because it has more customers.",
-}
+SUMMARY_STATEMENTS = Options({
+    "A": N_("An average Champion has spent about twice as much as the average customer."),
+    "B": N_("The Champions bring in more than half of all revenue."),
+    "C": N_("The Loyal segment brings in more revenue than the Champions, yet a Loyal customer has spent "
+            "less than a Champion on average."),
+    "D": N_("An average 'Cannot lose them' customer has spent more than an average Champion."),
+    "E": N_("'At risk' holds more revenue than 'Cannot lose them', because it has more customers."),
+})
 _STATEMENT_LETTERS = "".join(SUMMARY_STATEMENTS)
 
 
@@ -478,46 +488,46 @@ def _statement_mistake(letter: str, hint: str, more: str) -> Mistake:
 
 summary_reading = Exercise(
     id="rfm.summary_reading",
-    prompt="Which statements about the segment summary are true? Select all that apply (a set of letters).",
+    prompt=N_("Which statements about the segment summary are true? Select all that apply (a set of letters)."),
     expected=_true_statements,
     compare=compare_choice_set,
     kind="interpret",
     mistakes=(
         _statement_mistake(
             "B",
-            "Statement B: the name 'Champions' suggests they carry the business, but a name is not a "
-            "number. Read their revenue_share and compare it with one half.",
-            "revenue_share is a fraction of all revenue; one half would be 0.5.",
+            N_("Statement B: the name 'Champions' suggests they carry the business, but a name is not a "
+               "number. Read their revenue_share and compare it with one half."),
+            N_("revenue_share is a fraction of all revenue; one half would be 0.5."),
         ),
         _statement_mistake(
             "E",
-            "Statement E: more customers do not automatically mean more revenue. Compare the revenue "
-            "column of the two segments, not only their customers.",
-            "Revenue = customers x mean_monetary: a small segment of big spenders can outweigh a large one.",
+            N_("Statement E: more customers do not automatically mean more revenue. Compare the revenue "
+               "column of the two segments, not only their customers."),
+            N_("Revenue = customers x mean_monetary: a small segment of big spenders can outweigh a large one."),
         ),
         _statement_mistake(
             "C",
-            "Statement C: a segment's revenue mixes its size and its spend per customer. Compare the "
-            "revenue column AND the mean_monetary column of Loyal and Champions.",
-            "The statement has two parts; both must hold for it to be true.",
+            N_("Statement C: a segment's revenue mixes its size and its spend per customer. Compare the "
+               "revenue column AND the mean_monetary column of Loyal and Champions."),
+            N_("The statement has two parts; both must hold for it to be true."),
         ),
         _statement_mistake(
             "D",
-            "Statement D: look past the segment names. Compare the mean_monetary of 'Cannot lose "
-            "them' with that of the Champions: which customers spent more, per head?",
-            "'Cannot lose them' are former big spenders who stopped buying: recency, not spend, put them there.",
+            N_("Statement D: look past the segment names. Compare the mean_monetary of 'Cannot lose "
+               "them' with that of the Champions: which customers spent more, per head?"),
+            N_("'Cannot lose them' are former big spenders who stopped buying: recency, not spend, put them there."),
         ),
         _statement_mistake(
             "A",
-            "Statement A: compare what one Champion has spent with the average customer. A segment's "
-            "revenue_share divided by its customer_share tells you how many times the average it is.",
-            "A segment with 10 % of the customers and 20 % of the revenue spends twice the average per head.",
+            N_("Statement A: compare what one Champion has spent with the average customer. A segment's "
+               "revenue_share divided by its customer_share tells you how many times the average it is."),
+            N_("A segment with 10 % of the customers and 20 % of the revenue spends twice the average per head."),
         ),
     ),
-    hint="Check each statement against the columns of the summary: revenue and revenue_share for totals, "
-    "mean_monetary for spend per customer, customers for size.",
-    more_hint="Totals depend on a segment's size; per-customer means do not. Decide for each statement which "
-    "kind of number it is about.",
+    hint=N_("Check each statement against the columns of the summary: revenue and revenue_share for totals, "
+    "mean_monetary for spend per customer, customers for size."),
+    more_hint=N_("Totals depend on a segment's size; per-customer means do not. Decide for each statement which "
+    "kind of number it is about."),
     near_misses=lambda: [_true_statements() ^ {letter} for letter in _STATEMENT_LETTERS],
 )
 
@@ -525,8 +535,10 @@ summary_reading = Exercise(
 # --- 8. who gets the win-back calls? -----------------------------------------------------------
 #: Personal win-back calls the call centre can make (one customer per call).
 CALLS = 300
-#: The options of the call question (the workbook prints them): one segment each.
-CALL_OPTIONS = {"A": "Lost", "B": "At risk", "C": "Hibernating", "D": "Cannot lose them", "E": "Champions"}
+#: The segment of each option of the call question (data: the names the segment summary holds).
+CALL_SEGMENTS = {"A": "Lost", "B": "At risk", "C": "Hibernating", "D": "Cannot lose them", "E": "Champions"}
+#: The options of the call question as the workbook prints them: the segment names, in the edition's language.
+CALL_OPTIONS = Options({letter: partial(labelled, name) for letter, name in CALL_SEGMENTS.items()})
 #: A segment has lapsed when its customers' mean recency is above this many days (half a year).
 LAPSED_DAYS = 180
 
@@ -534,7 +546,7 @@ LAPSED_DAYS = 180
 def _call_choice() -> frozenset[str]:
     """The lapsed segment whose customers spent the most per head: a call reaches one customer."""
     s = _summary()
-    lapsed = {letter: name for letter, name in CALL_OPTIONS.items()
+    lapsed = {letter: name for letter, name in CALL_SEGMENTS.items()
               if s.loc[name, "mean_recency"] > LAPSED_DAYS and s.loc[name, "customers"] >= CALLS}
     best = max(lapsed, key=lambda letter: s.loc[lapsed[letter], "mean_monetary"])
     return frozenset(best)
@@ -542,60 +554,60 @@ def _call_choice() -> frozenset[str]:
 
 call_priority = Exercise(
     id="rfm.call_priority",
-    prompt=f"The call centre can make {CALLS} personal win-back calls. Which segment's customers should it call? "
-    "One letter.",
+    prompt=later(N_("The call centre can make {calls} personal win-back calls. Which segment's customers should it "
+                    "call? One letter."), calls=CALLS),
     expected=_call_choice,
     compare=compare_choice,
     kind="interpret",
     mistakes=(
         Mistake(
             "largest_group",
-            "'At risk' is a large lapsing segment, which is tempting. But the calls reach a fixed "
-            "number of customers whatever the segment's size: what matters is what ONE customer of "
-            "the segment is worth.",
+            N_("'At risk' is a large lapsing segment, which is tempting. But the calls reach a fixed "
+               "number of customers whatever the segment's size: what matters is what ONE customer of "
+               "the segment is worth."),
             answer=lambda: frozenset("B"),
-            more="Compare mean_monetary of the lapsing segments (those with a high mean_recency).",
+            more=N_("Compare mean_monetary of the lapsing segments (those with a high mean_recency)."),
         ),
         Mistake(
             "calls_for_lost",
-            "Lost customers bought long ago and spent little (look at mean_recency and mean_monetary): "
-            "a personal call costs more than they are likely to bring back. Cheap automated "
-            "reactivation suits them.",
+            N_("Lost customers bought long ago and spent little (look at mean_recency and mean_monetary): "
+               "a personal call costs more than they are likely to bring back. Cheap automated "
+               "reactivation suits them."),
             answer=lambda: frozenset("A"),
-            more="Calls are the most expensive channel: spend them where the value at stake per customer is highest.",
+            more=N_("Calls are the most expensive channel: spend them where the value at stake per customer is highest."),
         ),
         Mistake(
             "calls_for_hibernating",
-            "Hibernating customers spent little per head: a personal call is expensive for the value "
-            "at stake. Look for the lapsing segment with the highest spend per customer.",
+            N_("Hibernating customers spent little per head: a personal call is expensive for the value "
+               "at stake. Look for the lapsing segment with the highest spend per customer."),
             answer=lambda: frozenset("C"),
-            more="Compare mean_monetary of the lapsing segments (those with a high mean_recency).",
+            more=N_("Compare mean_monetary of the lapsing segments (those with a high mean_recency)."),
         ),
         Mistake(
             "calls_for_champions",
-            "Champions bought a few days ago (look at mean_recency): there is nothing to win back, and "
-            "a sales call may annoy your best customers.",
+            N_("Champions bought a few days ago (look at mean_recency): there is nothing to win back, and "
+               "a sales call may annoy your best customers."),
             answer=lambda: frozenset("E"),
-            more="A win-back call is for customers who stopped buying: a high mean_recency.",
+            more=N_("A win-back call is for customers who stopped buying: a high mean_recency."),
         ),
     ),
-    hint="A win-back call is for customers who stopped buying, and each call reaches one customer: weigh "
-    "how long ago they bought against what one of them is worth.",
-    more_hint="Among the segments with a high mean_recency, compare what an average customer has spent "
-    "(mean_monetary).",
-    near_misses=lambda: [letter for letter in CALL_OPTIONS if letter not in _call_choice()],
+    hint=N_("A win-back call is for customers who stopped buying, and each call reaches one customer: weigh "
+    "how long ago they bought against what one of them is worth."),
+    more_hint=N_("Among the segments with a high mean_recency, compare what an average customer has spent "
+    "(mean_monetary)."),
+    near_misses=lambda: [letter for letter in CALL_SEGMENTS if letter not in _call_choice()],
 )
 
 
 # --- 9. one action per segment ----------------------------------------------------------------
 #: The menu of actions of the last exercise (the workbook prints it).
-ACTIONS = {
-    "A": "Reward and involve: loyalty perks, early access, ask for reviews and referrals.",
-    "B": "Personal win-back: a call or personal message, find out what went wrong, a targeted offer.",
-    "C": "Onboarding: welcome journey, help with the first weeks, an incentive for the second purchase.",
-    "D": "Low-cost automated reactivation (one or two e-mails), then stop spending on them.",
-    "E": "Deep discount (30% off everything) to win them over.",
-}
+ACTIONS = Options({
+    "A": N_("Reward and involve: loyalty perks, early access, ask for reviews and referrals."),
+    "B": N_("Personal win-back: a call or personal message, find out what went wrong, a targeted offer."),
+    "C": N_("Onboarding: welcome journey, help with the first weeks, an incentive for the second purchase."),
+    "D": N_("Low-cost automated reactivation (one or two e-mails), then stop spending on them."),
+    "E": N_("Deep discount (30% off everything) to win them over."),
+})
 BEST_ACTIONS: dict[str, frozenset[str]] = {
     "Champions": frozenset("A"),
     "New customers": frozenset("C"),
@@ -607,52 +619,53 @@ BEST_ACTIONS: dict[str, frozenset[str]] = {
 
 segment_actions = Exercise(
     id="rfm.segment_actions",
-    prompt="Choose one action letter (A-E) for each segment: " + ", ".join(BEST_ACTIONS) + ".",
+    prompt=later(N_("Choose one action letter (A-E) for each segment: {segments}."),
+                 segments=lambda: join_names(map(labelled, BEST_ACTIONS))),
     expected=lambda: BEST_ACTIONS,
-    compare=compare_mapping,
+    compare=compare_named_mapping,
     kind="interpret",
     mistakes=(
         Mistake(
             "discount_for_champions",
-            "Champions already buy often and recently: a deep discount gives away margin they would "
-            "have paid anyway. Keep them with recognition and involvement.",
-            applies=lambda answer: chosen_option(answer, "Champions") == "E",
-            more="Ask what the action changes: would a Champion have bought without it?",
+            N_("Champions already buy often and recently: a deep discount gives away margin they would "
+               "have paid anyway. Keep them with recognition and involvement."),
+            applies=lambda answer: chosen_option(named_keys(answer, BEST_ACTIONS), "Champions") == "E",
+            more=N_("Ask what the action changes: would a Champion have bought without it?"),
         ),
         Mistake(
             "expensive_effort_on_lost",
-            "Lost customers rarely come back; a personal call or deep discount costs more than they "
-            "are likely to return. Use cheap automated reactivation and then let go.",
-            applies=lambda answer: chosen_option(answer, "Lost") in {"B", "E"},
-            more="Weigh the cost of the action against the value you can expect back from a Lost customer.",
+            N_("Lost customers rarely come back; a personal call or deep discount costs more than they "
+               "are likely to return. Use cheap automated reactivation and then let go."),
+            applies=lambda answer: chosen_option(named_keys(answer, BEST_ACTIONS), "Lost") in {"B", "E"},
+            more=N_("Weigh the cost of the action against the value you can expect back from a Lost customer."),
         ),
         Mistake(
             "automation_for_cannot_lose",
-            "'Cannot lose them' spent the most but stopped buying: they deserve a personal win-back, "
-            "not an automated e-mail.",
-            applies=lambda answer: chosen_option(answer, "Cannot lose them") in {"D", "E"},
-            more="High past value and lapsing: the effort should be personal and find out what went wrong.",
+            N_("'Cannot lose them' spent the most but stopped buying: they deserve a personal win-back, "
+               "not an automated e-mail."),
+            applies=lambda answer: chosen_option(named_keys(answer, BEST_ACTIONS), "Cannot lose them") in {"D", "E"},
+            more=N_("High past value and lapsing: the effort should be personal and find out what went wrong."),
         ),
         Mistake(
             "onboarding_mismatch",
-            "New customers have just made their first purchase: what they need is help to make a "
-            "second one, not a reward for loyalty or a win-back.",
-            applies=lambda answer: chosen_option(answer, "New customers") in {"A", "B", "D"},
-            more="Which action on the menu is about the first weeks of a relationship?",
+            N_("New customers have just made their first purchase: what they need is help to make a "
+               "second one, not a reward for loyalty or a win-back."),
+            applies=lambda answer: chosen_option(named_keys(answer, BEST_ACTIONS), "New customers") in {"A", "B", "D"},
+            more=N_("Which action on the menu is about the first weeks of a relationship?"),
         ),
         Mistake(
             "at_risk_left_to_automation",
-            "'At risk' customers used to buy well and are slipping away: a reward, an onboarding "
-            "journey, a cheap e-mail or a blanket discount does not address why they left. Find out "
-            "what went wrong, personally.",
-            applies=lambda answer: chosen_option(answer, "At risk") in {"A", "C", "D", "E"},
-            more="Treat 'At risk' like 'Cannot lose them' on a smaller scale: personal contact first.",
+            N_("'At risk' customers used to buy well and are slipping away: a reward, an onboarding "
+               "journey, a cheap e-mail or a blanket discount does not address why they left. Find out "
+               "what went wrong, personally."),
+            applies=lambda answer: chosen_option(named_keys(answer, BEST_ACTIONS), "At risk") in {"A", "C", "D", "E"},
+            more=N_("Treat 'At risk' like 'Cannot lose them' on a smaller scale: personal contact first."),
         ),
     ),
-    hint="Match the effort to the value at stake: high past value and recent -> reward; high past "
-    "value but lapsing -> personal win-back; new -> onboard; long gone and low value -> cheap or none.",
-    more_hint="For each segment ask two questions: is the customer still buying, and how much are they worth? "
-    "The more value at stake, the more personal the action.",
+    hint=N_("Match the effort to the value at stake: high past value and recent -> reward; high past "
+    "value but lapsing -> personal win-back; new -> onboard; long gone and low value -> cheap or none."),
+    more_hint=N_("For each segment ask two questions: is the customer still buying, and how much are they worth? "
+    "The more value at stake, the more personal the action."),
     near_misses=lambda: single_deviations(BEST_ACTIONS, "".join(ACTIONS)),
 )
 

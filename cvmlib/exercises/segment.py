@@ -29,6 +29,8 @@ from cvmlib.feedback import (
     compare_scalar,
     compare_series,
 )
+from cvmlib.exercises.wrong_answers import Options
+from cvmlib.i18n import N_, _, ngettext
 from cvmlib.segment import (
     AGE_EDGES,
     LOG_COLUMNS,
@@ -143,19 +145,22 @@ def compare_frame(answer: Any, expected: pd.DataFrame, rtol: float = 2e-4) -> st
     if isinstance(answer, np.ndarray) and answer.shape == expected.shape:
         answer = pd.DataFrame(answer, index=expected.index, columns=expected.columns)
     if not isinstance(answer, pd.DataFrame):
-        raise NotComparable(f"Expected a DataFrame (one row per customer, one column per feature), got {type(answer).__name__}.")
+        raise NotComparable(_("Expected a DataFrame (one row per customer, one column per feature), got {kind}.")
+                            .format(kind=type(answer).__name__))
     missing = [c for c in expected.columns if c not in answer.columns]
     if missing:
-        raise NotComparable(f"Your table has no column(s) {', '.join(map(str, missing[:4]))}. Keep every feature column.")
+        raise NotComparable(_("Your table has no column(s) {columns}. Keep every feature column.")
+                            .format(columns=", ".join(map(str, missing[:4]))))
     if not answer.index.sort_values().equals(expected.index.sort_values()):
-        raise NotComparable("Your table has not the same customers (index) as the features. Keep every customer.")
+        raise NotComparable(_("Your table has not the same customers (index) as the features. Keep every customer."))
     got = answer.reindex(index=expected.index, columns=expected.columns)
     for column in expected.columns:
         a = pd.to_numeric(got[column], errors="coerce").to_numpy(dtype=float)
         b = expected[column].to_numpy(dtype=float)
         same = np.isclose(a, b, rtol=rtol, atol=1e-6) | (np.isnan(a) & np.isnan(b))
         if not same.all():
-            return f"{int((~same).sum())} of {len(b)} values differ from the expected ones (column {column})."
+            return _("{wrong} of {total} values differ from the expected ones (column {column}).").format(
+                wrong=int((~same).sum()), total=len(b), column=column)
     return None
 
 
@@ -176,24 +181,29 @@ def compare_partition(answer: Any, expected: pd.Series) -> str | None:
         answer = pd.Series(np.asarray(answer), index=expected.index)
     got = as_series(answer, expected.index.name)
     if not got.index.sort_values().equals(expected.index.sort_values()):
-        raise NotComparable("Your labels are not one per customer of the features (check the index).")
+        raise NotComparable(_("Your labels are not one per customer of the features (check the index)."))
     got = got.reindex(expected.index)
     if got.isna().any():
-        raise NotComparable("Some customers have no cluster label.")
+        raise NotComparable(_("Some customers have no cluster label."))
     if not pd.api.types.is_numeric_dtype(got) or pd.api.types.is_bool_dtype(got) \
             or not bool((got == got.round()).all()):
-        raise NotComparable("Give the cluster numbers k-means returns (whole numbers, one per customer), not text.")
+        raise NotComparable(_("Give the cluster numbers k-means returns (whole numbers, one per customer), not text."))
     table = pd.crosstab(got.to_numpy(), expected.to_numpy())
     if table.shape[0] != table.shape[1]:
-        return f"Your labels form {table.shape[0]} clusters; the task asks for {table.shape[1]}."
+        return _("Your labels form {given} clusters; the task asks for {asked}.").format(
+            given=table.shape[0], asked=table.shape[1])
     # the same partition: every cluster of the answer is exactly one expected cluster
     if int((table.to_numpy() > 0).sum()) == table.shape[0]:
         return None
     misplaced = int(len(got) - table.max(axis=1).sum())
     ari = adjusted_rand_score(expected.to_numpy(), got.to_numpy())
-    noun = "customer sits" if misplaced == 1 else "customers sit"
-    return (f"Your clusters group the customers differently: {misplaced} {noun} in another cluster than "
-            f"expected (adjusted Rand index {max(ari, 0.0):.3f}).")
+    return ngettext(
+        "Your clusters group the customers differently: {n} customer sits in another cluster than expected "
+        "(adjusted Rand index {ari:.3f}).",
+        "Your clusters group the customers differently: {n} customers sit in another cluster than expected "
+        "(adjusted Rand index {ari:.3f}).",
+        misplaced,
+    ).format(n=misplaced, ari=max(ari, 0.0))
 
 
 def compare_labels(answer: Any, expected: pd.Series) -> str | None:
@@ -235,30 +245,30 @@ def _first_aged(age: int) -> Any:
 
 age_band = Exercise(
     id="segment.age_bands",
-    prompt="Age band per customer: 18-24, 25-34, 35-44, 45-54, 55+ (a 25-year-old is in 25-34).",
+    prompt=N_("Age band per customer: 18-24, 25-34, 35-44, 45-54, 55+ (a 25-year-old is in 25-34)."),
     expected=_bands,
     compare=compare_labels,
     mistakes=(
         Mistake(
             "right_edge_inclusive",
-            "Check the customers exactly on an edge: pd.cut closes the RIGHT edge of each bin by default, "
-            "so a 25-year-old lands in 18-24 and an 18-year-old in no band at all.",
+            N_("Check the customers exactly on an edge: pd.cut closes the RIGHT edge of each bin by default, "
+               "so a 25-year-old lands in 18-24 and an 18-year-old in no band at all."),
             answer=lambda: _bands(right=True),
-            more="Each band includes its lower edge and excludes its upper edge; pd.cut has a parameter that "
-            "decides which side of a bin is closed.",
+            more=N_("Each band includes its lower edge and excludes its upper edge; pd.cut has a parameter that "
+            "decides which side of a bin is closed."),
         ),
         Mistake(
             "intervals_not_labels",
-            "The bands are right, but they are shown as intervals like [18, 25). Give each band its name "
-            "(18-24, 25-34, ...).",
+            N_("The bands are right, but they are shown as intervals like [18, 25). Give each band its name "
+               "(18-24, 25-34, ...)."),
             answer=lambda: _bands(labels=None),
-            more="pd.cut can name the bins for you: look at its labels parameter.",
+            more=N_("pd.cut can name the bins for you: look at its labels parameter."),
         ),
     ),
-    hint="Each age falls into exactly one band; check which edge of each band is included (a 25-year-old "
-    "is in 25-34) and that the bands carry their names.",
-    more_hint="The lower edge of each band is included, the upper edge is not: 18 is in 18-24 and 25 is not. "
-    "Check the customers who sit exactly on 18, 25, 35, 45 and 55.",
+    hint=N_("Each age falls into exactly one band; check which edge of each band is included (a 25-year-old "
+    "is in 25-34) and that the bands carry their names."),
+    more_hint=N_("The lower edge of each band is included, the upper edge is not: 18 is in 18-24 and 25 is not. "
+    "Check the customers who sit exactly on 18, 25, 35, 45 and 55."),
     near_misses=lambda: [
         _moved(_bands(), _first_aged(25), "18-24"),  # one customer on an edge in the band below
         _bands().astype(object).where(_age() != 55, "45-54"),  # only the 55 edge inclusive
@@ -300,21 +310,21 @@ def _main_category_2025() -> pd.Series:
 
 main_cat = Exercise(
     id="segment.main_category",
-    prompt="Main category per customer: the category with the largest share of the customer's spend.",
+    prompt=N_("Main category per customer: the category with the largest share of the customer's spend."),
     expected=lambda: main_category(_orders()),
     compare=compare_labels,
     mistakes=(
         Mistake(
             "order_count_not_spend",
-            "You picked the category with the most ORDERS. The task asks for the largest share of "
-            "SPEND: one television outweighs five packets of coffee.",
+            N_("You picked the category with the most ORDERS. The task asks for the largest share of "
+               "SPEND: one television outweighs five packets of coffee."),
             applies=_is_by_count,
-            more="Add up the amounts per customer and category, then pick the category with the largest total.",
+            more=N_("Add up the amounts per customer and category, then pick the category with the largest total."),
         ),
     ),
-    hint="Main category is about spend: for each customer, compare how much they spent in each category.",
-    more_hint="Work per customer and category: the total amount of each pair, then per customer the category "
-    "with the largest total. Every order of the whole history counts.",
+    hint=N_("Main category is about spend: for each customer, compare how much they spent in each category."),
+    more_hint=N_("Work per customer and category: the total amount of each pair, then per customer the category "
+    "with the largest total. Every order of the whole history counts."),
     near_misses=lambda: [_second_category_of_one(), _main_category_2025(), main_category(_orders()).iloc[1:]],
 )
 
@@ -328,50 +338,50 @@ def _log_some(columns: list[str]) -> pd.DataFrame:
 
 scaled = Exercise(
     id="segment.scaled_features",
-    prompt="Log-transform (np.log1p) the four RFM columns of features, then standardise every column (mean 0, sd 1).",
+    prompt=N_("Log-transform (np.log1p) the four RFM columns of features, then standardise every column (mean 0, sd 1)."),
     expected=_scaled,
     compare=compare_frame,
     mistakes=(
         Mistake(
             "log_not_scaled",
-            "You took the logs but did not standardise. k-means would then measure money and "
-            "order counts on their own scales and shares (0 to 1) would hardly count.",
+            N_("You took the logs but did not standardise. k-means would then measure money and "
+               "order counts on their own scales and shares (0 to 1) would hardly count."),
             answer=lambda: _log_columns(_features()),
-            more="Standardising means: subtract each column's mean, divide by its standard deviation.",
+            more=N_("Standardising means: subtract each column's mean, divide by its standard deviation."),
         ),
         Mistake(
             "scaled_then_logged",
-            "You standardised first and took logs afterwards: half the z-scores are negative, so the "
-            "log gives NaN or nonsense. Take the log of the raw RFM columns first, then standardise.",
+            N_("You standardised first and took logs afterwards: half the z-scores are negative, so the "
+               "log gives NaN or nonsense. Take the log of the raw RFM columns first, then standardise."),
             # the log after standardising magnifies the ddof difference: both standard deviations
             variants=lambda: [_log_columns(_standardise(_features().astype(float), ddof)) for ddof in (0, 1)],
-            more="Order matters: log transform of the raw values, then standardise the result.",
+            more=N_("Order matters: log transform of the raw values, then standardise the result."),
         ),
         Mistake(
             "scaled_without_log",
-            "You standardised without the log transform. Spend and frequency have long right tails; "
-            "without the log a few big spenders dominate the distances.",
+            N_("You standardised without the log transform. Spend and frequency have long right tails; "
+               "without the log a few big spenders dominate the distances."),
             answer=lambda: _standardise(_features().astype(float)),
-            more="Apply the log transform to the four RFM columns before you standardise.",
+            more=N_("Apply the log transform to the four RFM columns before you standardise."),
         ),
         Mistake(
             "log_instead_of_log1p",
-            "Close: the task uses np.log1p (log of 1 + x), which stays defined for zeros, not np.log.",
+            N_("Close: the task uses np.log1p (log of 1 + x), which stays defined for zeros, not np.log."),
             answer=lambda: _standardise(_log_columns(_features(), np.log)),
-            more="log1p and log differ most for small values such as a recency of a few days.",
+            more=N_("log1p and log differ most for small values such as a recency of a few days."),
         ),
         Mistake(
             "every_column_logged",
-            "You took the log of every column. Only the four skewed RFM columns get the log transform; the "
-            "category and channel shares stay as they are before standardising.",
+            N_("You took the log of every column. Only the four skewed RFM columns get the log transform; the "
+               "category and channel shares stay as they are before standardising."),
             answer=lambda: _standardise(np.log1p(_features().astype(float))),
-            more="The shares are already between 0 and 1 and not skewed the same way: leave them unlogged.",
+            more=N_("The shares are already between 0 and 1 and not skewed the same way: leave them unlogged."),
         ),
     ),
-    hint="Two steps in order: the log transform on the four skewed RFM columns only, then standardise "
-    "every column.",
-    more_hint="After standardising, every column has mean 0 and standard deviation 1. The four RFM columns "
-    "must be logged before that, the share columns not at all.",
+    hint=N_("Two steps in order: the log transform on the four skewed RFM columns only, then standardise "
+    "every column."),
+    more_hint=N_("After standardising, every column has mean 0 and standard deviation 1. The four RFM columns "
+    "must be logged before that, the share columns not at all."),
     near_misses=lambda: [
         _standardise(_log_some(list(LOG_COLUMNS)[:3])),  # one RFM column left unlogged
         _standardise(np.log1p(_features().astype(float))),
@@ -403,37 +413,37 @@ def _one_customer_moved() -> pd.Series:
 
 kmeans_labels = Exercise(
     id="segment.kmeans_labels",
-    prompt="Cluster the customers with KMeans(n_clusters=5, n_init=10, random_state=0) on the scaled features X.",
+    prompt=N_("Cluster the customers with KMeans(n_clusters=5, n_init=10, random_state=0) on the scaled features X."),
     expected=_labels,
     compare=compare_partition,
     mistakes=(
         Mistake(
             "not_scaled",
-            "These are the clusters of the UNSCALED features: monetary (thousands of CNY) decides "
-            "almost everything, the category and channel shares are ignored. Fit on the scaled X.",
+            N_("These are the clusters of the UNSCALED features: monetary (thousands of CNY) decides "
+               "almost everything, the category and channel shares are ignored. Fit on the scaled X."),
             answer=_labels_unscaled,
-            more="features holds the raw columns; X holds the same columns logged and standardised.",
+            more=N_("features holds the raw columns; X holds the same columns logged and standardised."),
         ),
         Mistake(
             "log_only",
-            "These clusters come from log-transformed but unstandardised features. Fit on X, where "
-            "every column has sd 1.",
+            N_("These clusters come from log-transformed but unstandardised features. Fit on X, where "
+               "every column has sd 1."),
             answer=_labels_log_only,
-            more="Use the X given in the workbook, not a table you transformed yourself.",
+            more=N_("Use the X given in the workbook, not a table you transformed yourself."),
         ),
         Mistake(
             "other_start",
-            "Almost the same clusters, but not quite: k-means depends on its random start. Use exactly "
-            "the settings of the task.",
+            N_("Almost the same clusters, but not quite: k-means depends on its random start. Use exactly "
+               "the settings of the task."),
             applies=_close_partition,
-            more="Check n_init and random_state against the prompt: another seed or a single start can end "
-            "in a slightly different solution.",
+            more=N_("Check n_init and random_state against the prompt: another seed or a single start can end "
+            "in a slightly different solution."),
         ),
     ),
-    hint="Fit k-means with exactly the settings of the task on the scaled features X, and give one label "
-    "per customer.",
-    more_hint="Check n_clusters, n_init and random_state against the prompt, and that you fit on X (the scaled "
-    "features), not on features.",
+    hint=N_("Fit k-means with exactly the settings of the task on the scaled features X, and give one label "
+    "per customer."),
+    more_hint=N_("Check n_clusters, n_init and random_state against the prompt, and that you fit on X (the scaled "
+    "features), not on features."),
     near_misses=lambda: [
         _one_customer_moved(),
         _labels_unscaled(),
@@ -449,34 +459,34 @@ def _best_k() -> int:
 
 best_k = Exercise(
     id="segment.best_k",
-    prompt="From k_table, which k has the best (highest) mean silhouette? A whole number.",
+    prompt=N_("From k_table, which k has the best (highest) mean silhouette? A whole number."),
     expected=_best_k,
     compare=_exact_number,
     mistakes=(
         Mistake(
             "lowest_inertia",
-            "That k has the lowest inertia, but inertia ALWAYS falls as k grows (more centres, shorter "
-            "distances), so its minimum is simply the largest k tried. Use the silhouette column.",
+            N_("That k has the lowest inertia, but inertia ALWAYS falls as k grows (more centres, shorter "
+               "distances), so its minimum is simply the largest k tried. Use the silhouette column."),
             applies=lambda answer: _number(answer) == float(max(K_CANDIDATES)) != _best_k(),
-            more="The silhouette can go down as well as up with k; that is what makes it useful for choosing.",
+            more=N_("The silhouette can go down as well as up with k; that is what makes it useful for choosing."),
         ),
         Mistake(
             "lowest_silhouette",
-            "That k has the LOWEST silhouette. A higher silhouette means customers sit closer to their "
-            "own cluster than to the next one: look for the maximum.",
+            N_("That k has the LOWEST silhouette. A higher silhouette means customers sit closer to their "
+               "own cluster than to the next one: look for the maximum."),
             applies=lambda answer: _number(answer) == float(_k_table()["silhouette"].idxmin()),
-            more="Silhouette runs from -1 (wrong cluster) to 1 (well separated): larger is better.",
+            more=N_("Silhouette runs from -1 (wrong cluster) to 1 (well separated): larger is better."),
         ),
         Mistake(
             "score_not_k",
-            "You gave a silhouette value. The task asks for the number of clusters k (the index of k_table).",
+            N_("You gave a silhouette value. The task asks for the number of clusters k (the index of k_table)."),
             applies=lambda answer: (v := _number(answer)) is not None and -1 <= v <= 1 and v != round(v),
-            more="The index of k_table holds the candidate k values; the answer is one of them.",
+            more=N_("The index of k_table holds the candidate k values; the answer is one of them."),
         ),
     ),
-    hint="Read the silhouette column of k_table: a higher silhouette means better separated clusters. The "
-    "answer is a number of clusters (the table's index), not a silhouette value.",
-    more_hint="Find the row of k_table with the largest silhouette; the k of that row is the answer.",
+    hint=N_("Read the silhouette column of k_table: a higher silhouette means better separated clusters. The "
+    "answer is a number of clusters (the table's index), not a silhouette value."),
+    more_hint=N_("Find the row of k_table with the largest silhouette; the k of that row is the answer."),
     near_misses=lambda: [
         *(k for k in (_best_k() - 1, _best_k() + 1) if k in K_CANDIDATES),
         K,  # the number of segments used later
@@ -487,13 +497,13 @@ best_k = Exercise(
 
 # --- 6. what to present: interpreting the silhouettes --------------------------------------------
 #: Options of the k-decision question (the workbook prints them).
-K_OPTIONS = {
-    "A": "No k stands out: the silhouettes are low and close together. Choose among the better ones a k "
-    "that marketing can act on, and check that its segments are stable.",
-    "B": "Take the k with the highest silhouette: it is clearly better than every other k.",
-    "C": "Take the k with the lowest inertia: it fits the customers most closely.",
-    "D": "Stop segmenting: silhouettes this low mean that these customers have no segments at all.",
-}
+K_OPTIONS = Options({
+    "A": N_("No k stands out: the silhouettes are low and close together. Choose among the better ones a k "
+            "that marketing can act on, and check that its segments are stable."),
+    "B": N_("Take the k with the highest silhouette: it is clearly better than every other k."),
+    "C": N_("Take the k with the lowest inertia: it fits the customers most closely."),
+    "D": N_("Stop segmenting: silhouettes this low mean that these customers have no segments at all."),
+})
 #: Silhouettes below this show weak structure (Kaufman and Rousseeuw's "no substantial structure").
 WEAK_SILHOUETTE = 0.25
 #: Silhouettes closer than this to the best one do not stand out (they come from a sample of 2,000).
@@ -518,39 +528,39 @@ def _k_decision() -> frozenset[str]:
 
 k_decision = Exercise(
     id="segment.k_decision",
-    prompt="What does k_table tell you about the number of segments to present? One letter.",
+    prompt=N_("What does k_table tell you about the number of segments to present? One letter."),
     expected=_k_decision,
     compare=compare_choice,
     kind="interpret",
     mistakes=(
         Mistake(
             "silhouette_overread",
-            "The highest silhouette is tempting, but look at how far it is above the next ones: "
-            "differences in the second or third decimal, measured on a sample of 2,000 customers, do "
-            "not make one k clearly right.",
+            N_("The highest silhouette is tempting, but look at how far it is above the next ones: "
+               "differences in the second or third decimal, measured on a sample of 2,000 customers, do "
+               "not make one k clearly right."),
             answer=lambda: frozenset("B"),
-            more="Compare the best silhouette with the runner-up and with the values of the other k.",
+            more=N_("Compare the best silhouette with the runner-up and with the values of the other k."),
         ),
         Mistake(
             "inertia_fits_best",
-            "Inertia always falls as k grows (more centres, shorter distances): the lowest inertia is simply "
-            "the largest k you tried, not the best fit.",
+            N_("Inertia always falls as k grows (more centres, shorter distances): the lowest inertia is simply "
+               "the largest k you tried, not the best fit."),
             answer=lambda: frozenset("C"),
-            more="Look at the inertia column: does it ever go up as k grows?",
+            more=N_("Look at the inertia column: does it ever go up as k grows?"),
         ),
         Mistake(
             "low_means_none",
-            "A low silhouette means the clusters overlap, not that there are none: above 0 the customers are "
-            "on average closer to their own cluster than to the next. Segments can be useful even when "
-            "their borders are blurred.",
+            N_("A low silhouette means the clusters overlap, not that there are none: above 0 the customers are "
+               "on average closer to their own cluster than to the next. Segments can be useful even when "
+               "their borders are blurred."),
             answer=lambda: frozenset("D"),
-            more="Only silhouettes at or below 0 would mean no structure at all: where are yours?",
+            more=N_("Only silhouettes at or below 0 would mean no structure at all: where are yours?"),
         ),
     ),
-    hint="Look at the size of the silhouettes and at how far apart they are for neighbouring k, not only at "
-    "which one is largest.",
-    more_hint="Silhouettes below about 0.25 show weak structure; differences of a few thousandths are noise. "
-    "What is left to decide the number of segments?",
+    hint=N_("Look at the size of the silhouettes and at how far apart they are for neighbouring k, not only at "
+    "which one is largest."),
+    more_hint=N_("Silhouettes below about 0.25 show weak structure; differences of a few thousandths are noise. "
+    "What is left to decide the number of segments?"),
     near_misses=lambda: [letter for letter in K_OPTIONS if letter not in _k_decision()],
 )
 
@@ -576,39 +586,39 @@ def _smallest_customer_dropped() -> pd.Series:
 
 revenue_share = Exercise(
     id="segment.revenue_share",
-    prompt="Share of total revenue (monetary) per cluster, as fractions that sum to 1 (at least 7 decimals).",
+    prompt=N_("Share of total revenue (monetary) per cluster, as fractions that sum to 1 (at least 7 decimals)."),
     expected=_revenue_share,
     compare=_share_series,
     mistakes=(
         Mistake(
             "customer_share",
-            "These are the clusters' shares of CUSTOMERS. The task asks for their share of REVENUE.",
+            N_("These are the clusters' shares of CUSTOMERS. The task asks for their share of REVENUE."),
             answer=lambda: _labels().value_counts(normalize=True).sort_index(),
-            more="Add up the monetary of each cluster's customers and compare it with the monetary of all.",
+            more=N_("Add up the monetary of each cluster's customers and compare it with the monetary of all."),
         ),
         Mistake(
             "percent_not_fraction",
-            "Right idea, but give fractions between 0 and 1, not percentages.",
+            N_("Right idea, but give fractions between 0 and 1, not percentages."),
             answer=lambda: 100 * _revenue_share(),
-            more="A percentage is the fraction times 100: leave that step out.",
+            more=N_("A percentage is the fraction times 100: leave that step out."),
         ),
         Mistake(
             "revenue_not_share",
-            "That is each cluster's revenue in CNY. Divide by the total revenue to get shares.",
+            N_("That is each cluster's revenue in CNY. Divide by the total revenue to get shares."),
             answer=lambda: _features()["monetary"].groupby(_labels()).sum(),
-            more="The shares must add up to 1.",
+            more=N_("The shares must add up to 1."),
         ),
         Mistake(
             "rounded",
-            "Right idea, but rounded too much: one small customer is less than 0.000001 of all revenue, so "
-            "the task asks for at least 7 decimals. Check the unrounded values.",
+            N_("Right idea, but rounded too much: one small customer is less than 0.000001 of all revenue, so "
+               "the task asks for at least 7 decimals. Check the unrounded values."),
             variants=lambda: [_revenue_share().round(digits) for digits in range(1, 7)],
-            more="Pass the Series you computed, not a rounded copy of it.",
+            more=N_("Pass the Series you computed, not a rounded copy of it."),
         ),
     ),
-    hint="A cluster's share of revenue: the monetary of its customers divided by the monetary of all customers.",
-    more_hint="Group the monetary column by the cluster labels and add up, then divide by the grand total; "
-    "keep the full precision.",
+    hint=N_("A cluster's share of revenue: the monetary of its customers divided by the monetary of all customers."),
+    more_hint=N_("Group the monetary column by the cluster labels and add up, then divide by the grand total; "
+    "keep the full precision."),
     near_misses=lambda: [_smallest_customer_moved(), _smallest_customer_dropped(), _revenue_share().round(4)],
 )
 
@@ -653,51 +663,51 @@ def _near(answer: Any, value: float) -> bool:
 
 ari_truth = Exercise(
     id="segment.ari_truth",
-    prompt="Adjusted Rand index between the k-means labels and the true segments (truth['segment']), "
-    "at least 4 decimals.",
+    prompt=N_("Adjusted Rand index between the k-means labels and the true segments (truth['segment']), "
+    "at least 4 decimals."),
     expected=_ari,
     compare=_four_decimals,
     mistakes=(
         Mistake(
             "label_accuracy",
-            "You compared label numbers directly (accuracy). Cluster numbers are arbitrary: cluster 0 "
-            "need not be segment 0, and renumbering the clusters would change your score. The "
-            "adjusted Rand index compares the groupings, whatever the numbers.",
+            N_("You compared label numbers directly (accuracy). Cluster numbers are arbitrary: cluster 0 "
+               "need not be segment 0, and renumbering the clusters would change your score. The "
+               "adjusted Rand index compares the groupings, whatever the numbers."),
             applies=lambda answer: _near(answer, _plain_accuracy()),
-            more="The index you need looks at pairs of customers: are they together in both groupings?",
+            more=N_("The index you need looks at pairs of customers: are they together in both groupings?"),
         ),
         Mistake(
             "majority_accuracy",
-            "That is purity (each cluster matched to its most common true segment). It is not corrected "
-            "for chance and always rises with k. Use the adjusted Rand index.",
+            N_("That is purity (each cluster matched to its most common true segment). It is not corrected "
+               "for chance and always rises with k. Use the adjusted Rand index."),
             applies=lambda answer: _near(answer, _matched_accuracy()),
-            more="sklearn.metrics has the adjusted Rand index as a function of the two label lists.",
+            more=N_("sklearn.metrics has the adjusted Rand index as a function of the two label lists."),
         ),
         Mistake(
             "rand_not_adjusted",
-            "That is the plain Rand index, which is high even for random labels. The task asks for the "
-            "ADJUSTED Rand index (0 = chance level).",
+            N_("That is the plain Rand index, which is high even for random labels. The task asks for the "
+               "ADJUSTED Rand index (0 = chance level)."),
             applies=lambda answer: _near(answer, _rand()),
-            more="sklearn.metrics has both; the adjusted one has 'adjusted' in its name.",
+            more=N_("sklearn.metrics has both; the adjusted one has 'adjusted' in its name."),
         ),
         Mistake(
             "mutual_information",
-            "That is the normalised mutual information, another agreement measure. The task asks for the "
-            "adjusted Rand index.",
+            N_("That is the normalised mutual information, another agreement measure. The task asks for the "
+               "adjusted Rand index."),
             applies=lambda answer: _near(answer, _nmi()),
-            more="Both compare groupings; the task asks for the one based on pairs of customers.",
+            more=N_("Both compare groupings; the task asks for the one based on pairs of customers."),
         ),
         Mistake(
             "rounded",
-            "Right idea, but rounded too much: the task asks for at least 4 decimals.",
+            N_("Right idea, but rounded too much: the task asks for at least 4 decimals."),
             variants=lambda: [round(_ari(), digits) for digits in (1, 2, 3)],
-            more="Pass the value you computed, not a rounded copy of it.",
+            more=N_("Pass the value you computed, not a rounded copy of it."),
         ),
     ),
-    hint="The adjusted Rand index compares two groupings of the same customers, whatever numbers the groups "
-    "carry; give it the true segments and the cluster labels, aligned on customer_id.",
-    more_hint="sklearn.metrics has the adjusted version of the Rand index; both label lists must list the same "
-    "customers in the same order.",
+    hint=N_("The adjusted Rand index compares two groupings of the same customers, whatever numbers the groups "
+    "carry; give it the true segments and the cluster labels, aligned on customer_id."),
+    more_hint=N_("sklearn.metrics has the adjusted version of the Rand index; both label lists must list the same "
+    "customers in the same order."),
     near_misses=lambda: [
         _rand(),
         _nmi(),
@@ -710,14 +720,14 @@ ari_truth = Exercise(
 
 # --- 9. what the ARI means ------------------------------------------------------------------------
 #: Options of the ARI question (the workbook prints them).
-ARI_OPTIONS = {
-    "A": "The ARI is the share of customers that the clusters put into their true segment.",
-    "B": "The clusters are no better than random labels.",
-    "C": "The clusters recover the true segments in part: far better than chance, far from perfect; some "
-    "true segments are split or mixed together.",
-    "D": "The clusters match the true segments almost perfectly, so the true segment names can be given to "
-    "the clusters.",
-}
+ARI_OPTIONS = Options({
+    "A": N_("The ARI is the share of customers that the clusters put into their true segment."),
+    "B": N_("The clusters are no better than random labels."),
+    "C": N_("The clusters recover the true segments in part: far better than chance, far from perfect; some "
+            "true segments are split or mixed together."),
+    "D": N_("The clusters match the true segments almost perfectly, so the true segment names can be given to "
+            "the clusters."),
+})
 #: ARI bands: up to CHANCE_ARI is chance level, above NEAR_PERFECT_ARI an almost perfect match.
 CHANCE_ARI = 0.05
 NEAR_PERFECT_ARI = 0.9
@@ -732,37 +742,37 @@ def _ari_meaning() -> frozenset[str]:
 
 ari_meaning = Exercise(
     id="segment.ari_meaning",
-    prompt="What does the adjusted Rand index you computed say about the clusters? One letter.",
+    prompt=N_("What does the adjusted Rand index you computed say about the clusters? One letter."),
     expected=_ari_meaning,
     compare=compare_choice,
     kind="interpret",
     mistakes=(
         Mistake(
             "ari_as_accuracy",
-            "The ARI is not a share of customers: it compares PAIRS of customers (are two customers together "
-            "in both groupings?) and is corrected for chance, so 0 is chance level and 1 a perfect match.",
+            N_("The ARI is not a share of customers: it compares PAIRS of customers (are two customers together "
+               "in both groupings?) and is corrected for chance, so 0 is chance level and 1 a perfect match."),
             answer=lambda: frozenset("A"),
-            more="Read the ARI on its scale: where does your value sit between 0 (chance) and 1 (perfect)?",
+            more=N_("Read the ARI on its scale: where does your value sit between 0 (chance) and 1 (perfect)?"),
         ),
         Mistake(
             "below_one_means_random",
-            "Chance level is an ARI of 0, not anything below 1. Look at the crosstab: several clusters are "
-            "dominated by one true segment, which random labels would never give.",
+            N_("Chance level is an ARI of 0, not anything below 1. Look at the crosstab: several clusters are "
+               "dominated by one true segment, which random labels would never give."),
             answer=lambda: frozenset("B"),
-            more="Random labels give an ARI close to 0; compare your value with that.",
+            more=N_("Random labels give an ARI close to 0; compare your value with that."),
         ),
         Mistake(
             "near_perfect",
-            "An almost perfect match would put each cluster into one true segment. Look at the crosstab: "
-            "do the clusters each sit in one true segment, or are some true segments spread over clusters?",
+            N_("An almost perfect match would put each cluster into one true segment. Look at the crosstab: "
+               "do the clusters each sit in one true segment, or are some true segments spread over clusters?"),
             answer=lambda: frozenset("D"),
-            more="An ARI close to 1 means almost every pair of customers is grouped the same way; is yours close to 1?",
+            more=N_("An ARI close to 1 means almost every pair of customers is grouped the same way; is yours close to 1?"),
         ),
     ),
-    hint="Place your ARI on its scale: 0 is what random labels give, 1 is a perfect match. Then check the "
-    "crosstab of clusters and true segments.",
-    more_hint="Look at the crosstab row by row: is each cluster dominated by one true segment, and does each "
-    "true segment sit in one cluster?",
+    hint=N_("Place your ARI on its scale: 0 is what random labels give, 1 is a perfect match. Then check the "
+    "crosstab of clusters and true segments."),
+    more_hint=N_("Look at the crosstab row by row: is each cluster dominated by one true segment, and does each "
+    "true segment sit in one cluster?"),
     near_misses=lambda: [letter for letter in ARI_OPTIONS if letter not in _ari_meaning()],
 )
 
