@@ -6,13 +6,12 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-VENDOR := _build/vendor/cvm-vendor/embed-amd.js
-BOOK_FLAGS := --warningiserror --nitpick --keep-going
+VENDOR := _build/vendor/cvm-vendor/fonts/noto-sans-sc/noto-sans-sc.css
 
-.PHONY: help venv book book-instructor test lab workbooks bench vendor data clean
+.PHONY: help venv book book-instructor translations test lab lab-zh workbooks bench vendor data clean
 
 help:
-	@echo "make book | make book-instructor | make test | make lab | make workbooks | make bench | make data | make clean"
+	@echo "make book | make book-instructor | make translations | make test | make lab | make lab-zh | make workbooks | make bench | make data | make clean"
 
 # The virtual environment is (re)built when the pins change.
 $(STAMP): requirements.txt constraints.txt pyproject.toml
@@ -29,24 +28,41 @@ $(VENDOR): tools/vendor_assets.py | $(STAMP)
 
 vendor: $(VENDOR)
 
-# The reader edition, every page re-read and every notebook executed (--all: without it, pages whose
-# source did not change keep outputs computed by an older cvmlib). book-instructor then re-uses these
-# executed pages (same doctrees) and adds the instructor notes (book/_ext/cvm_book.py).
-# The checks run by the build never write progress logs.
+# Both editions of the book from the same sources: English in _build/html/en/, Chinese in _build/html/zh/
+# (the Sphinx catalogs of locales/zh_CN/ applied, cvmlib's output in Chinese), and a root page that lets the
+# reader choose (_build/html/index.html). Every page is re-read and every notebook executed (without that,
+# pages whose source did not change would keep outputs computed by an older cvmlib). book-instructor then
+# re-uses these executed pages (same doctrees) and adds the instructor notes (book/_ext/cvm_book.py).
+# The checks run by the build never write progress logs (tools/build_book.py sets CVM_PROGRESS=off).
 book: $(STAMP) $(VENDOR)
-	CVM_PROGRESS=off $(BIN)/jupyter-book build . --builder html --all $(BOOK_FLAGS)
-	@echo "Book: _build/html/index.html"
+	$(BIN)/python tools/build_book.py --lang en
+	$(BIN)/python tools/build_book.py --lang zh
+	$(BIN)/python book/_ext/cvm_book.py chooser _build/html
+	@echo "Book: _build/html/index.html (English: _build/html/en/, 中文: _build/html/zh/)"
 
 book-instructor: book
-	CVM_PROGRESS=off $(BIN)/jupyter-book build . --builder custom --custom-builder html-instructor $(BOOK_FLAGS)
+	$(BIN)/python tools/build_book.py --lang en --builder html-instructor --no-all
+	$(BIN)/python tools/build_book.py --lang zh --builder html-instructor --no-all
+	$(BIN)/python book/_ext/cvm_book.py chooser _build/html-instructor
 	@echo "Instructor edition: _build/html-instructor/index.html"
+
+# After an English text changed: new message templates (from the English build's doctrees), the zh catalogs
+# brought in step (changed messages become fuzzy, keeping the old translation as a guide), and cvmlib's own
+# catalogs likewise. Then translate what is new; tests/test_i18n_drift.py fails until every message is done.
+translations: $(STAMP) $(VENDOR)
+	$(BIN)/python tools/build_book.py --builder gettext
+	$(BIN)/sphinx-intl update -p _build/gettext -l zh_CN -d locales
+	$(BIN)/python tools/i18n_py.py update
+	$(BIN)/python tools/i18n_py.py check || true
 
 test: $(STAMP) $(VENDOR)
 	$(BIN)/python -m pytest
 
-# Derived workbooks go to _build/workbooks/ (disposable); each participant version is then merged into
-# the participant's own copy in workspace/en/ (git-ignored, outside _build/: make clean never touches it).
-WORKBOOKS := $(BIN)/python -m cvmlib.workbooks --src notebooks --out _build/workbooks --workspace workspace --lang en
+# Derived workbooks go to _build/workbooks/ (disposable): English in participant/ and instructor/, Chinese in
+# participant/zh/ and instructor/zh/ (the same sources with the book's zh catalogs applied); each participant
+# version is then merged into the participant's own copy in workspace/en/ or workspace/zh/ (git-ignored,
+# outside _build/: make clean never touches it).
+WORKBOOKS := $(BIN)/python -m cvmlib.workbooks --src notebooks --out _build/workbooks --workspace workspace --lang en zh
 # JupyterLab on the workspace (never the sources with solutions), local only by default. It refuses to run
 # as root (CI, containers) without --allow-root, so that flag is passed only when uid is 0; INFO chatter
 # and the news/update prompts are off, the access URL with its token is still printed.
@@ -59,6 +75,20 @@ LAB_FLAGS := --ServerApp.root_dir=workspace --ServerApp.ip=$(LAB_IP) --ServerApp
 lab: $(STAMP)
 	@$(WORKBOOKS) || echo "Some workbooks were not updated (see above); opening JupyterLab anyway."
 	$(BIN)/jupyter lab $(LAB_FLAGS)
+
+# The Chinese workspace in JupyterLab in Chinese (jupyterlab-language-pack-zh-cn): the UI language is a user
+# setting, so lab-zh has its own settings folder, in the workspace (kept by make clean, the participant's own
+# changes to it kept too); make lab keeps ~/.jupyter's. CVM_LANG=zh for cvmlib code run outside a workbook
+# (each zh workbook sets the language in its first cell).
+LAB_ZH_SETTINGS := workspace/.cvm/lab-zh/user-settings
+LAB_ZH_LOCALE := $(LAB_ZH_SETTINGS)/@jupyterlab/translation-extension/plugin.jupyterlab-settings
+lab-zh: $(STAMP)
+	@$(BIN)/python -m cvmlib.workbooks --src notebooks --out _build/workbooks --workspace workspace --lang zh \
+		|| echo "部分练习册没有更新（见上文）；仍然打开 JupyterLab。"
+	@mkdir -p $(dir $(LAB_ZH_LOCALE))
+	@test -f $(LAB_ZH_LOCALE) || echo '{"locale": "zh_CN"}' > $(LAB_ZH_LOCALE)
+	CVM_LANG=zh $(BIN)/jupyter lab $(subst --ServerApp.root_dir=workspace,--ServerApp.root_dir=workspace/zh,$(LAB_FLAGS)) \
+		--LabApp.user_settings_dir=$(CURDIR)/$(LAB_ZH_SETTINGS) --LabApp.workspaces_dir=$(CURDIR)/workspace/.cvm/lab-zh/workspaces
 
 workbooks: $(STAMP)
 	$(WORKBOOKS)

@@ -93,16 +93,52 @@ def repo_root() -> Path:
     return ROOT
 
 
+#: The editions of the book (tools/build_book.py --lang ...), each in _build/html/<lang>/.
+BOOK_LANGS = ("en", "zh")
+BOOK_SITE = ROOT / "_build" / "html"
+
+
 @pytest.fixture(scope="session")
-def built_book() -> Path:
-    """Build the whole book once per test session, every notebook executed, warnings are errors."""
+def built_books() -> dict[str, Path]:
+    """Build both editions once per test session, every notebook executed, warnings are errors.
+
+    ``tools/build_book.py`` (as ``make book`` does), the two editions side by side in two processes (each
+    mostly waits on its own kernel), then the root page that lets a reader choose. Returns
+    ``{"en": _build/html/en, "zh": _build/html/zh}``.
+    """
     subprocess.run([sys.executable, "tools/vendor_assets.py", "--dest", "_build/vendor"], cwd=ROOT, check=True)
-    jupyter_book = Path(sys.executable).with_name("jupyter-book")
-    result = subprocess.run(
-        # --all: every page re-read and every notebook executed again, so a rerun never keeps stale outputs
-        [str(jupyter_book), "build", ".", "--builder", "html", "--all", "--warningiserror", "--nitpick",
-         "--keep-going"],
-        cwd=ROOT, capture_output=True, text=True,
-    )
-    assert result.returncode == 0, f"book build failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
-    return ROOT / "_build" / "html"
+    builds = {}
+    for lang in BOOK_LANGS:
+        log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
+        # every page re-read and every notebook executed again (the script's default), so a rerun never
+        # keeps stale outputs
+        command = [sys.executable, "tools/build_book.py", "--lang", lang, "--builder", "html"]
+        builds[lang] = (subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True), log)
+    failed = []
+    for lang, (process, log) in builds.items():
+        status = process.wait()
+        log.seek(0)
+        output = log.read()
+        log.close()
+        if status != 0:
+            failed.append(f"--- {lang} edition (exit {status}):\n{output[-4000:]}")
+    assert not failed, "book build failed:\n" + "\n".join(failed)
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    try:
+        import cvm_book
+    finally:
+        sys.path.pop(0)
+    cvm_book.write_language_chooser(BOOK_SITE)
+    return {lang: BOOK_SITE / lang for lang in BOOK_LANGS}
+
+
+@pytest.fixture(scope="session")
+def built_book(built_books: dict[str, Path]) -> Path:
+    """The English edition (``_build/html/en``), built with the Chinese one."""
+    return built_books["en"]
+
+
+@pytest.fixture(scope="session")
+def built_book_zh(built_books: dict[str, Path]) -> Path:
+    """The Chinese edition (``_build/html/zh``), built with the English one."""
+    return built_books["zh"]

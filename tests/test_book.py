@@ -1,10 +1,13 @@
 """The book builds with zero warnings, reads fully offline, and shows readers what is meant for them.
 
-The reader edition (``make book``, ``_build/html/``) collapses every solution together with its
+The reader edition (``make book``, ``_build/html/<lang>/``) collapses every solution together with its
 output and carries no instructor material; the instructor edition (``make book-instructor``,
-``_build/html-instructor/``, written here from the same doctrees as the reader build) shows that
+``_build/html-instructor/<lang>/``, written here from the same doctrees as the reader build) shows that
 material in marked boxes. Reader pages keep build plumbing out of sight, label every table, format
 large numbers with thousands separators and hold no stale "coming soon" text.
+
+The book exists in English and in Chinese (``en``, ``zh``); the tests that take the ``book`` fixture run
+on both editions. The checks only the Chinese edition needs are in ``tests/test_book_zh.py``.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from bs4 import BeautifulSoup, Tag
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
 INSTRUCTOR_HTML = ROOT / "_build" / "html-instructor"
-JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
+EDITIONS = ("en", "zh")
 
 # Code a reader should never see: it only moves values from the code into the text.
 PLUMBING = [r"\bglue\(", r"from myst_nb import", r"\bimport glue\b", r"plt\.close\(",
@@ -35,9 +38,10 @@ PLUMBING = [r"\bglue\(", r"from myst_nb import", r"\bimport glue\b", r"plt\.clos
 STALE = [r"\(coming\)", r"\bcoming soon\b", r"\bbeing written\b", r"\bnext phase\b", r"\bphase 2\b",
          r"\bnot yet (?:written|available|implemented|ready)\b", r"\bTODO\b", r"\bTBD\b", r"under construction",
          r"work in progress", r"\bto be (?:added|written)\b"]
+STALE_ZH = [r"即将推出", r"敬请期待", r"待补充", r"待完善", r"正在编写", r"尚未(?:完成|编写|实现)", r"建设中", r"下一阶段"]
 # Six or more digits in a row, not part of an id (C00001, O0000001) or of a number with separators.
 RUN_TOGETHER = re.compile(r"(?<![\w.,])\d{6,}(?:\.\d+)?(?![\w,])")
-ID_COLUMN = re.compile(r"(?:^|_)(?:id|ids|year|code|zip)$", re.I)
+ID_COLUMN = re.compile(r"(?:^|_)(?:id|ids|year|code|zip)$|(?:编号|代码|年份|邮编)$", re.I)
 
 
 def _toc_pages() -> list[str]:
@@ -144,17 +148,33 @@ def _instructor_blocks() -> list[tuple[str, str]]:
 INSTRUCTOR_BLOCKS = _instructor_blocks()
 
 
-@pytest.fixture(scope="module")
-def instructor_book(built_book: Path) -> Path:
-    """The instructor edition, written from the reader build's doctrees (no notebook is executed again)."""
+@pytest.fixture(params=EDITIONS)
+def edition(request: pytest.FixtureRequest) -> str:
+    """``"en"`` or ``"zh"``: a test taking it (or ``book``) runs once per edition."""
+    return request.param
+
+
+@pytest.fixture
+def book(built_books: dict[str, Path], edition: str) -> Path:
+    """One edition of the built book (``_build/html/<edition>``)."""
+    return built_books[edition]
+
+
+def build_instructor_edition(lang: str) -> Path:
+    """The instructor edition ``lang``, written from the reader build's doctrees (no notebook is executed again)."""
     result = subprocess.run(
-        [str(JUPYTER_BOOK), "build", ".", "--builder", "custom", "--custom-builder", "html-instructor",
-         "--warningiserror", "--nitpick", "--keep-going"],
+        [sys.executable, "tools/build_book.py", "--lang", lang, "--builder", "html-instructor", "--no-all"],
         cwd=ROOT, capture_output=True, text=True, env={**os.environ, "CVM_PROGRESS": "off"},
     )
     assert result.returncode == 0, f"instructor build failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
     assert "0 changed" in result.stdout, "the instructor edition re-read the sources instead of reusing the doctrees"
-    return INSTRUCTOR_HTML
+    return INSTRUCTOR_HTML / lang
+
+
+@pytest.fixture(scope="module")
+def instructor_book(built_book: Path) -> Path:
+    """The English instructor edition (``_build/html-instructor/en``)."""
+    return build_instructor_edition("en")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -165,55 +185,61 @@ def test_toc_lists_every_chapter_and_workbook():
     assert sorted(WORKBOOKS) == sorted(f"notebooks/{nb.stem}" for nb in (ROOT / "notebooks").glob("*.ipynb"))
 
 
-def test_all_chapters_are_built(built_book):
+def test_all_chapters_are_built(book):
     for page in PAGES:
-        assert (built_book / f"{page}.html").exists(), page
-    assert (built_book / "index.html").exists()
+        assert (book / f"{page}.html").exists(), page
+    assert (book / "index.html").exists()
 
 
-def test_no_page_loads_anything_from_another_host(built_book):
+def test_no_page_loads_anything_from_another_host(book):
     remote = {}
-    for page in built_book.rglob("*.html"):
+    for page in book.rglob("*.html"):
         found = [url for url in _parse(page).loads if _is_remote(url)]
         if found:
-            remote[str(page.relative_to(built_book))] = found[:3]
+            remote[str(page.relative_to(book))] = found[:3]
     assert remote == {}, f"pages loading from other hosts: {remote}"
 
 
-def test_no_stylesheet_imports_fonts_or_styles_from_another_host(built_book):
+def test_no_stylesheet_imports_fonts_or_styles_from_another_host(book):
     remote = {}
-    for css in (built_book / "_static").rglob("*.css"):
+    for css in (book / "_static").rglob("*.css"):
         urls = re.findall(r"(?:url\(\s*['\"]?|@import\s+['\"])([^)'\"\s]+)", css.read_text(encoding="utf-8", errors="replace"))
         found = [url for url in urls if _is_remote(url) and "w3.org" not in url]
         if found:
-            remote[str(css.relative_to(built_book))] = found[:3]
+            remote[str(css.relative_to(book))] = found[:3]
     assert remote == {}, f"stylesheets loading from other hosts: {remote}"
 
 
-def test_math_and_widgets_are_served_locally(built_book):
-    rfm_page = [urlparse(url).path for url in _parse(built_book / "notebooks" / "rfm.html").loads]
+def test_math_and_widgets_are_served_locally(book):
+    rfm_page = [urlparse(url).path for url in _parse(book / "notebooks" / "rfm.html").loads]
     assert any(url.endswith("cvm-vendor/require.js") for url in rfm_page)
     assert any(url.endswith("cvm-vendor/embed-amd.js") for url in rfm_page)
-    assert (built_book / "_static" / "cvm-vendor" / "mathjax" / "tex-chtml.js").exists()
-    html = (built_book / "notebooks" / "rfm.html").read_text(encoding="utf-8")
+    assert (book / "_static" / "cvm-vendor" / "mathjax" / "tex-chtml.js").exists()
+    html = (book / "notebooks" / "rfm.html").read_text(encoding="utf-8")
     assert "application/vnd.jupyter.widget-state+json" in html, "widget state not embedded: sliders would not render"
 
 
-def test_book_stylesheet_is_served(built_book):
-    assert (built_book / "_static" / "cvm_book.css").exists()
-    assert "cvm_book.css" in (built_book / "book" / "rfm.html").read_text(encoding="utf-8")
+def test_book_stylesheet_and_cjk_font_are_served(book):
+    """The book's CSS and the Noto Sans SC stylesheet (tools/vendor_assets.py) on every page of both editions."""
+    font_css = _extension().FONT_CSS
+    assert (book / "_static" / "cvm_book.css").exists()
+    assert (book / "_static" / font_css).exists(), "CJK web font not vendored: run tools/vendor_assets.py"
+    missing = [page for page in PAGES
+               if not {"cvm_book.css", font_css} <= {urlparse(url).path.split("_static/")[-1]
+                                                      for url in _parse(book / f"{page}.html").loads}]
+    assert missing == [], f"pages without the book's stylesheet or the font: {missing}"
 
 
-def test_internal_links_resolve(built_book):
+def test_internal_links_resolve(book):
     broken = []
-    for page in built_book.rglob("*.html"):
+    for page in book.rglob("*.html"):
         for href in _parse(page).links:
             parsed = urlparse(href)
             if parsed.scheme or href.startswith(("#", "mailto:", "//")) or not parsed.path:
                 continue
             target = (page.parent / unquote(parsed.path)).resolve()
             if not target.exists():
-                broken.append(f"{page.relative_to(built_book)} -> {href}")
+                broken.append(f"{page.relative_to(book)} -> {href}")
     assert broken == [], broken[:10]
 
 
@@ -226,22 +252,23 @@ def test_glossary_gives_chinese_terms(built_book):
 
 # ---- Solutions --------------------------------------------------------------------------------
 @pytest.mark.parametrize("workbook", WORKBOOKS)
-def test_solutions_are_collapsed_and_checks_say_correct(built_book, workbook):
-    html = (built_book / f"{workbook}.html").read_text(encoding="utf-8")
+def test_solutions_are_collapsed_and_checks_say_correct(book, workbook):
+    html = (book / f"{workbook}.html").read_text(encoding="utf-8")
     assert html.count("tag_solution") >= 6, "every exercise should have a solution cell"
     assert html.count("cvm-correct") >= 6, "every solution's check should show as correct in the book"
     assert "cvm-hint" not in html and "Traceback" not in html
 
 
 @pytest.mark.parametrize("workbook", WORKBOOKS)
-def test_solution_outputs_are_collapsed_with_their_code(built_book, workbook):
+def test_solution_outputs_are_collapsed_with_their_code(book, edition, workbook):
     """The answer a solution prints is inside the same collapsed block as its code, nowhere else."""
-    cells = _main(built_book / f"{workbook}.html").select("div.cell.tag_solution")
+    show = _extension().UI[edition]["show_solution"]
+    cells = _main(book / f"{workbook}.html").select("div.cell.tag_solution")
     assert cells, "no solution cells"
     for cell in cells:
         details = cell.find("details", recursive=False)
         assert details is not None, f"solution not collapsed: {_text(cell)[:80]}"
-        assert details.find("summary") is not None and "Show solution" in _text(details.find("summary"))
+        assert details.find("summary") is not None and show in _text(details.find("summary"))
         outside = [child for child in cell.find_all(recursive=False) if child is not details]
         assert outside == [], f"part of a solution outside its collapsed block: {_text(cell)[:80]}"
         assert details.select_one("div.cell_input"), "the collapsed block holds the code"
@@ -256,23 +283,23 @@ def test_sources_have_instructor_material():
     assert all(len(probe) >= 20 for _, probe in INSTRUCTOR_BLOCKS), [p for _, p in INSTRUCTOR_BLOCKS if len(p) < 20]
 
 
-def test_reader_edition_has_no_instructor_material(built_book):
+def test_reader_edition_has_no_instructor_material(book):
     leaks = []
     for page in PAGES:
-        main = _main(built_book / f"{page}.html")
+        main = _main(book / f"{page}.html")
         if main.select(".cvm-instructor, .cvm-instructor-cell, .tag_instructor"):
             leaks.append(f"{page}: instructor element")
-        if _soup(built_book / f"{page}.html").select_one(".bd-header-announcement"):
+        if _soup(book / f"{page}.html").select_one(".bd-header-announcement"):
             leaks.append(f"{page}: instructor-edition banner")
         text = _text(main)
         leaks += [f"{page}: {probe[:50]}" for other, probe in INSTRUCTOR_BLOCKS if probe in text]
-    for path in (built_book / "_sources").rglob("*"):
+    for path in (book / "_sources").rglob("*"):
         text = path.read_text(encoding="utf-8") if path.is_file() else ""
         if path.suffix == ".ipynb":  # the cells' text, not the JSON around it
             text = " ".join(c["source"] if isinstance(c["source"], str) else "".join(c["source"])
                             for c in json.loads(text)["cells"])
         text = re.sub(r"\s+", " ", text)
-        leaks += [f"{path.relative_to(built_book)} (download): {probe[:50]}" for _, probe in INSTRUCTOR_BLOCKS
+        leaks += [f"{path.relative_to(book)} (download): {probe[:50]}" for _, probe in INSTRUCTOR_BLOCKS
                   if probe in text]
     assert leaks == [], leaks[:10]
 
@@ -327,16 +354,17 @@ def test_extension_wraps_instructor_markdown_cells_of_both_notebook_formats():
 
 # ---- Reader pages: plumbing, stale text, tables ----------------------------------------------------
 @pytest.mark.parametrize("page", PAGES)
-def test_reader_pages_show_no_build_plumbing(built_book, page):
-    shown = [_text(cell) for cell in _main(built_book / f"{page}.html").select("div.cell_input")]
+def test_reader_pages_show_no_build_plumbing(book, page):
+    shown = [_text(cell) for cell in _main(book / f"{page}.html").select("div.cell_input")]
     found = [f"{pattern}: {code[:70]}" for code in shown for pattern in PLUMBING if re.search(pattern, code)]
     assert found == [], found
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_reader_pages_have_no_stale_text(built_book, page):
-    text = _text(_main(built_book / f"{page}.html"))
-    found = [match.group(0) for pattern in STALE for match in re.finditer(pattern, text, flags=re.I)]
+def test_reader_pages_have_no_stale_text(book, edition, page):
+    text = _text(_main(book / f"{page}.html"))
+    patterns = STALE + (STALE_ZH if edition == "zh" else [])
+    found = [match.group(0) for pattern in patterns for match in re.finditer(pattern, text, flags=re.I)]
     assert found == [], found
 
 
@@ -369,8 +397,8 @@ def _table_is_labelled(table: Tag) -> bool:
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_table_has_a_caption_or_label(built_book, page):
-    tables = [t for t in _main(built_book / f"{page}.html").find_all("table") if not t.find_parent("table")]
+def test_every_table_has_a_caption_or_label(book, page):
+    tables = [t for t in _main(book / f"{page}.html").find_all("table") if not t.find_parent("table")]
     unlabelled = [_where(t) for t in tables if not _table_is_labelled(t)]
     assert unlabelled == [], f"tables without a caption (Styler.set_caption) or a heading sentence before them: {unlabelled}"
 
@@ -386,10 +414,10 @@ def _column_headers(table: Tag) -> list[str]:
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_numbers_in_tables_are_not_run_together(built_book, page):
+def test_numbers_in_tables_are_not_run_together(book, page):
     """Six or more digits in a row (1043214) are unreadable: tables format them as 1,043,214."""
     found = []
-    for table in _main(built_book / f"{page}.html").find_all("table"):
+    for table in _main(book / f"{page}.html").find_all("table"):
         headers, where = _column_headers(table), _where(table)
         for row in table.find_all("tr"):
             for position, cell in enumerate(row.find_all(["td", "th"])):

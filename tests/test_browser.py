@@ -6,6 +6,8 @@ browser then reads every page at desktop width (1280 px) and at phone width (375
 a reader sees: solutions stay hidden, code and result together, until clicked; no table row is hundreds
 of pixels tall; at phone width no text in a table overlaps other text and no page scrolls sideways; wide
 equations scroll inside their own box, with a visible scrollbar and an edge shadow as a hint.
+Both editions (``en``, ``zh``) are checked; the checks only the Chinese edition needs (its font loads, no
+missing glyph, Chinese search, the language switch) are in tests/test_browser_zh.py.
 Needs Debian's chromium (.ci/run installs it); the playwright pip package drives it.
 """
 
@@ -20,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_book import PAGES, WORKBOOKS
+from tests.test_book import EDITIONS, PAGES, ROOT, WORKBOOKS
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (apt-get install chromium)")
@@ -30,6 +32,14 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "-
 WIDTHS = (1280, 375)
 PHONE = 375
 ROW_LIMIT_PX = 160  # about six lines of table text; before issue 9 rows reached 398 px
+SHOTS = ROOT / "_build"  # screenshots, beside (not inside) the published site
+# The Chinese edition has the same pages, scripts and tables as the English one, with other text: its
+# browser checks read a sample (the pages with the most tables and equations, a workbook, the glossary,
+# search), to keep the suite short. The static checks of tests/test_book.py read every page of both.
+ZH_SAMPLE = ["book/data", "book/rfm", "book/clv", "book/communication", "notebooks/rfm", "book/glossary"]
+PAGES_READ = {"en": PAGES, "zh": [page for page in PAGES if page in ZH_SAMPLE]}
+# The solution clicks of every workbook in English, of two in Chinese (same code, translated text).
+SOLUTION_PAGES = [("en", workbook) for workbook in WORKBOOKS] + [("zh", workbook) for workbook in WORKBOOKS[:2]]
 
 # What a reader sees, measured in the page: tables (row heights, text boxes), display equations, sideways scroll.
 MEASURE = r"""
@@ -78,12 +88,14 @@ MEASURE = r"""
 
 
 @pytest.fixture(scope="module")
-def server(built_book):
+def server(built_books):
+    """The whole site (_build/html: the root page, en/ and zh/) on a local port; URLs are ``{server}/{edition}/...``."""
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args: Any) -> None:
             pass
 
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(built_book)))
+    site = built_books["en"].parent
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
@@ -121,26 +133,35 @@ def _open(browser, url: str, screenshot: Path | None = None, width: int = 1280,
     return page, external
 
 
-def test_workbook_page_renders_widgets_and_math_offline(browser, server, built_book):
-    page, external = _open(browser, f"{server}/notebooks/rfm.html", built_book.parent / "screenshot-rfm-workbook.png")
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_workbook_page_renders_widgets_and_math_offline(browser, server, edition):
+    page, external = _open(browser, f"{server}/{edition}/notebooks/rfm.html", SHOTS / f"screenshot-rfm-workbook-{edition}.png")
     page.wait_for_selector(".widget-slider, .jupyter-widgets", timeout=15000)
     assert page.locator(".widget-slider").count() >= 1, "explorer sliders did not render"
     assert external == [], f"requests to other hosts: {external[:5]}"
     page.close()
 
 
-def test_chapter_typesets_math_offline(browser, server, built_book):
-    page, external = _open(browser, f"{server}/book/rfm.html", built_book.parent / "screenshot-rfm-chapter.png")
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_chapter_typesets_math_offline(browser, server, edition):
+    page, external = _open(browser, f"{server}/{edition}/book/rfm.html", SHOTS / f"screenshot-rfm-chapter-{edition}.png")
     page.wait_for_selector("mjx-container", timeout=15000)
     assert page.locator("mjx-container").count() >= 1
     assert external == [], f"requests to other hosts: {external[:5]}"
     page.close()
 
 
-def test_every_page_loads_without_external_requests(browser, server, built_book):
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_page_loads_without_external_requests(browser, server, built_books, edition):
     offenders = {}
-    for html in sorted(built_book.rglob("*.html")):
-        relative = html.relative_to(built_book).as_posix()
+    book = built_books[edition]
+    site = book.parent
+    if edition == "en":  # every page, and the root page that chooses the language
+        pages = sorted(book.rglob("*.html")) + [site / "index.html"]
+    else:
+        pages = [book / f"{name}.html" for name in PAGES_READ["zh"]] + [book / "search.html", book / "genindex.html"]
+    for html in pages:
+        relative = html.relative_to(site).as_posix()
         page, external = _open(browser, f"{server}/{relative}")
         if external:
             offenders[relative] = external[:3]
@@ -149,13 +170,14 @@ def test_every_page_loads_without_external_requests(browser, server, built_book)
 
 
 # ---- What a reader sees -----------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def layout(browser, server, built_book) -> dict[tuple[str, int], dict[str, Any]]:
-    """Every book page measured at desktop and at phone width, once MathJax has typeset it."""
+@pytest.fixture(scope="module", params=EDITIONS)
+def layout(request, browser, server) -> dict[tuple[str, int], dict[str, Any]]:
+    """The book pages of one edition (all in English, a sample in Chinese) measured at desktop and at phone
+    width, once MathJax has typeset them."""
     measured = {}
     for width in WIDTHS:
-        for name in PAGES:
-            page, _ = _open(browser, f"{server}/{name}.html", width=width, wait_until="load")
+        for name in PAGES_READ[request.param]:
+            page, _ = _open(browser, f"{server}/{request.param}/{name}.html", width=width, wait_until="load")
             page.wait_for_function("() => !document.querySelector('div.math') || document.querySelector('mjx-container')",
                                    timeout=15000)
             measured[(name, width)] = page.evaluate(MEASURE)
@@ -193,9 +215,9 @@ def test_wide_equations_scroll_visibly_in_their_own_box(layout):
     assert problems == [], problems
 
 
-@pytest.mark.parametrize("workbook", WORKBOOKS)
-def test_solution_and_its_output_stay_hidden_until_clicked(browser, server, workbook):
-    page, _ = _open(browser, f"{server}/{workbook}.html", wait_until="load")
+@pytest.mark.parametrize(("edition", "workbook"), SOLUTION_PAGES)
+def test_solution_and_its_output_stay_hidden_until_clicked(browser, server, edition, workbook):
+    page, _ = _open(browser, f"{server}/{edition}/{workbook}.html", wait_until="load")
     cells = page.locator("div.cell.tag_solution")
     assert cells.count() >= 6
     with_output = 0

@@ -10,7 +10,8 @@ Outputs (each edition keeps its own doctrees, so the two never mix):
 
 - ``html``: ``_build/html/<lang>/``
 - ``html-instructor``: ``_build/html-instructor/<lang>/``
-- ``gettext``: ``_build/gettext/`` (English message templates, ``*.pot``, for ``sphinx-intl update``)
+- ``gettext``: ``_build/gettext/`` (English message templates, ``*.pot``, for ``sphinx-intl update``),
+  extracted from the English sources without executing them
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ SPHINX_LANGUAGE = {"en": "en", "zh": "zh_CN"}
 
 #: The book's title in each edition (``_config.yml`` holds the English one; Sphinx does not translate it).
 TITLE = {"en": None, "zh": "客户价值管理：实战课程"}
+AUTHOR = {"en": None, "zh": "CVM 课程组"}
 
 
 def output_dir(builder: str, lang: str) -> Path:
@@ -47,10 +49,14 @@ def build(
 ) -> int:
     """Build one edition with one builder (into ``out``, default :func:`output_dir`); return Sphinx's status.
 
-    The gettext builder is never strict: without executed outputs, figure references cannot resolve.
+    The gettext builder always works on the English sources, without executing them (a few seconds).
     """
     from jupyter_book.sphinx import build_sphinx
 
+    if builder == "gettext":
+        # The templates are the English text; they need no executed outputs (book/_ext/cvm_book.py gives
+        # each {glue} a stand-in value, so figure captions are extracted too).
+        lang = "en"
     os.environ["CVM_LANG"] = lang
     # The checks run while notebooks execute never write progress logs.
     os.environ["CVM_PROGRESS"] = "off"
@@ -68,18 +74,14 @@ def build(
     if TITLE[lang]:
         overrides["html_title"] = TITLE[lang]
         overrides["project"] = TITLE[lang]
+        overrides["author"] = AUTHOR[lang]
     if builder == "gettext":
-        # Templates only need the text, not executed outputs.
         strict = False
         overrides["nb_execution_mode"] = "off"
         overrides["gettext_uuid"] = False
         overrides["gettext_location"] = True
     out = output_dir(builder, lang) if out is None else Path(out)
-    doctrees = (
-        out.parent / f".doctrees-{out.name}"
-        if builder == "gettext"
-        else ROOT / "_build" / f".doctrees-{lang}"
-    )
+    doctrees = ROOT / "_build" / (".doctrees-gettext" if builder == "gettext" else f".doctrees-{lang}")
     result = build_sphinx(
         ROOT,
         out,
@@ -88,13 +90,16 @@ def build(
         confoverrides=overrides,
         builder=builder,
         doctreedir=doctrees,
+        # a fresh environment re-reads every page, so every notebook is executed again (as `--all`
+        # does for `jupyter-book build`: force_all alone only rewrites the pages)
+        freshenv=force_all,
         force_all=force_all,
         warningiserror=strict,
         keep_going=strict,
         quiet=quiet,
         really_quiet=quiet,
     )
-    return int(result or 0)
+    return 0 if not result else 1
 
 
 def main(argv: list[str] | None = None) -> int:
