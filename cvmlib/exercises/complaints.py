@@ -45,7 +45,18 @@ from cvmlib.feedback import (
     compare_scalar,
     compare_series,
 )
-from cvmlib.exercises.wrong_answers import decimals_tolerance, misjudged, one_off, other_letters, single_deviations, statement_variants
+from cvmlib.complaints import CATEGORIES
+from cvmlib.display import readable
+from cvmlib.exercises.wrong_answers import (
+    Options,
+    decimals_tolerance,
+    misjudged,
+    one_off,
+    other_letters,
+    single_deviations,
+    statement_variants,
+)
+from cvmlib.i18n import N_, _, language
 
 #: The export time of the data: open tickets are measured up to it.
 AS_OF = "2025-12-31 23:59:59"
@@ -107,68 +118,68 @@ def _open_counted_to_as_of() -> pd.Series:
 
 median_resolution = Exercise(
     id="complaints.median_resolution_hours",
-    prompt="Median resolution time (clock hours, opened_at -> resolved_at, to 2 decimals) of the resolved tickets, "
-    "per severity.",
+    prompt=N_("Median resolution time (clock hours, opened_at -> resolved_at, to 2 decimals) of the resolved tickets, "
+       "per severity."),
     expected=_median_hours,
     compare=_hours_2dp,
     mistakes=(
         Mistake(
             "days_not_hours",
-            "Your numbers are 24 times too small: those are days. The task asks for hours.",
+            N_("Your numbers are 24 times too small: those are days. The task asks for hours."),
             answer=lambda: _by_severity(_hours(_tickets()) / 24, "median"),
-            more="Convert the whole time difference into hours, the fraction of an hour included.",
+            more=N_("Convert the whole time difference into hours, the fraction of an hour included."),
         ),
         Mistake(
             "mean_not_median",
-            "That is the mean. Resolution times are skewed (a few tickets take weeks), so the task asks "
-            "for the median.",
+            N_("That is the mean. Resolution times are skewed (a few tickets take weeks), so the task asks "
+               "for the median."),
             answer=lambda: _by_severity(_hours(_tickets()), "mean"),
-            more="The median is the middle ticket of each severity, unmoved by the few very long ones.",
+            more=N_("The median is the middle ticket of each severity, unmoved by the few very long ones."),
         ),
         Mistake(
             "dt_seconds_drops_days",
-            "Your times never exceed 24 hours: the seconds part of a time difference counts only the time "
-            "WITHIN the day and drops whole days. Convert the whole difference.",
+            N_("Your times never exceed 24 hours: the seconds part of a time difference counts only the time "
+               "WITHIN the day and drops whole days. Convert the whole difference."),
             answer=lambda: _by_severity(
                 ((_tickets()["resolved_at"] - _tickets()["opened_at"]).dt.seconds / 3600), "median"),
-            more="A ticket resolved after 2 days and 3 hours took 51 hours, not 3.",
+            more=N_("A ticket resolved after 2 days and 3 hours took 51 hours, not 3."),
         ),
         Mistake(
             "dt_hours_component",
-            "You used the hours component of the time difference (0..23), which drops whole days. Convert the "
-            "whole difference into hours.",
+            N_("You used the hours component of the time difference (0..23), which drops whole days. Convert the "
+               "whole difference into hours."),
             answer=lambda: _by_severity(
                 (_tickets()["resolved_at"] - _tickets()["opened_at"]).dt.components["hours"].astype("float64"),
                 "median"),
-            more="A ticket resolved after 2 days and 3 hours took 51 hours, not 3.",
+            more=N_("A ticket resolved after 2 days and 3 hours took 51 hours, not 3."),
         ),
         Mistake(
             "whole_days_times_24",
-            "You counted whole days and multiplied by 24, which drops the hours beyond the last full day. "
-            "Convert the whole time difference into hours.",
+            N_("You counted whole days and multiplied by 24, which drops the hours beyond the last full day. "
+               "Convert the whole time difference into hours."),
             answer=lambda: _by_severity((_tickets()["resolved_at"] - _tickets()["opened_at"]).dt.days * 24.0,
                                         "median"),
-            more="Use the total length of the difference, not its days part.",
+            more=N_("Use the total length of the difference, not its days part."),
         ),
         Mistake(
             "first_response_not_resolution",
-            "Those are first-response times (opened_at -> first_response_at). The task asks for the "
-            "resolution time: from opening to resolved_at.",
+            N_("Those are first-response times (opened_at -> first_response_at). The task asks for the "
+               "resolution time: from opening to resolved_at."),
             answer=lambda: _by_severity(_hours(_tickets(), "first_response_at"), "median"),
-            more="Check which timestamp your difference ends at.",
+            more=N_("Check which timestamp your difference ends at."),
         ),
         Mistake(
             "open_counted_to_as_of",
-            "You gave the open tickets a resolution time up to AS_OF. They are not resolved yet: leave them out "
-            "of the median (the SLA exercise is where they count).",
+            N_("You gave the open tickets a resolution time up to AS_OF. They are not resolved yet: leave them out "
+               "of the median (the SLA exercise is where they count)."),
             answer=_open_counted_to_as_of,
-            more="A ticket without resolved_at has no resolution time.",
+            more=N_("A ticket without resolved_at has no resolution time."),
         ),
     ),
-    hint="Resolution time is the clock time from opening to resolution, in hours with the fraction; take its "
-    "median within each severity. Open tickets have no resolution time yet.",
-    more_hint="Look at the Timedelta of one ticket resolved after more than a day: your conversion must keep both "
-    "its days and its hours, minutes and seconds.",
+    hint=N_("Resolution time is the clock time from opening to resolution, in hours with the fraction; take its "
+       "median within each severity. Open tickets have no resolution time yet."),
+    more_hint=N_("Look at the Timedelta of one ticket resolved after more than a day: your conversion must keep both "
+       "its days and its hours, minutes and seconds."),
     near_misses=lambda: [
         _by_severity(np.floor(_hours(_tickets())), "median"),   # whole hours before the median
         _median_hours().round(1),
@@ -209,51 +220,51 @@ def _sla_variant(kind: str) -> float:
 
 sla_met_rate = Exercise(
     id="complaints.sla_met_rate",
-    prompt="Share (0..1, to 4 decimals) of decided tickets that met their resolution target; open tickets past "
-    "their target at AS_OF are breaches.",
+    prompt=N_("Share (0..1, to 4 decimals) of decided tickets that met their resolution target; open tickets past "
+       "their target at AS_OF are breaches."),
     expected=_sla_rate,
     compare=_ticket_share,
     mistakes=(
         Mistake(
             "resolved_only",
-            "You counted the resolved tickets only. A ticket still open long after its target has breached "
-            "the SLA too (the worst breach of all): add the open tickets whose waiting time at AS_OF "
-            "exceeds their target to the breaches.",
+            N_("You counted the resolved tickets only. A ticket still open long after its target has breached "
+               "the SLA too (the worst breach of all): add the open tickets whose waiting time at AS_OF "
+               "exceeds their target to the breaches."),
             answer=lambda: _sla_variant("resolved_only"),
-            more="An open ticket has no resolution time, but it has a waiting time: from opened_at to AS_OF.",
+            more=N_("An open ticket has no resolution time, but it has a waiting time: from opened_at to AS_OF."),
         ),
         Mistake(
             "pending_in_denominator",
-            "You divided by all tickets. Open tickets whose target has not passed yet are still undecided: "
-            "leave them out of the denominator (met + breached).",
+            N_("You divided by all tickets. Open tickets whose target has not passed yet are still undecided: "
+               "leave them out of the denominator (met + breached)."),
             answer=lambda: _sla_variant("all_tickets"),
-            more="Three groups: met, breached, pending. The rate uses only the first two.",
+            more=N_("Three groups: met, breached, pending. The rate uses only the first two."),
         ),
         Mistake(
             "days_against_hour_targets",
-            "Your rate is far too high: you compared times in DAYS with targets in HOURS. Convert the "
-            "times to hours first.",
+            N_("Your rate is far too high: you compared times in DAYS with targets in HOURS. Convert the "
+               "times to hours first."),
             answer=lambda: _sla_variant("days"),
-            more="A target of 24 means 24 hours.",
+            more=N_("A target of 24 means 24 hours."),
         ),
         Mistake(
             "percent_not_fraction",
-            "Right idea, but give a fraction between 0 and 1, not a percentage.",
+            N_("Right idea, but give a fraction between 0 and 1, not a percentage."),
             answer=lambda: 100 * _sla_rate(),
-            more="Divide by 100.",
+            more=N_("Divide by 100."),
         ),
         Mistake(
             "first_response_targets",
-            "That is the FIRST-RESPONSE SLA. This exercise measures the resolution: resolved_at against "
-            "RESOLUTION_TARGETS.",
+            N_("That is the FIRST-RESPONSE SLA. This exercise measures the resolution: resolved_at against "
+               "RESOLUTION_TARGETS."),
             answer=lambda: _sla_variant("first_response"),
-            more="Check which targets and which timestamp your comparison uses.",
+            more=N_("Check which targets and which timestamp your comparison uses."),
         ),
     ),
-    hint="Every ticket is met, breached or still pending at AS_OF; the rate compares the met tickets with all "
-    "decided ones (met or breached), and an open ticket already past its target is decided: breached.",
-    more_hint="For the open tickets, compare the time from opening to AS_OF with the target; the resolved ones "
-    "compare their resolution time with it.",
+    hint=N_("Every ticket is met, breached or still pending at AS_OF; the rate compares the met tickets with all "
+       "decided ones (met or breached), and an open ticket already past its target is decided: breached."),
+    more_hint=N_("For the open tickets, compare the time from opening to AS_OF with the target; the resolved ones "
+       "compare their resolution time with it."),
     near_misses=lambda: [
         round(_sla_rate(), 3),
         (_sla_counts()[0] - 1) / sum(_sla_counts()),             # one met ticket fewer
@@ -264,8 +275,20 @@ sla_met_rate = Exercise(
 
 
 # --- 3. the vital few causes ------------------------------------------------------------------
+def _category_names() -> dict[str, str]:
+    """The names of the complaint categories in either edition ("delivery delay", its Chinese name) -> code."""
+    names: dict[str, str] = {}
+    for edition in ("en", "zh"):
+        with language(edition):
+            names |= {readable(code).casefold(): code for code in CATEGORIES}
+    return names
+
+
 def compare_set(answer: Any, expected: frozenset[str]) -> str | None:
     """Compare a collection of labels with the expected set (order and case do not matter).
+
+    A complaint category may also be given by its name as either edition shows it ("delivery delay",
+    its Chinese name): the name means the category.
 
     >>> compare_set(["B", "a"], frozenset({"a", "b"})) is None
     True
@@ -273,14 +296,16 @@ def compare_set(answer: Any, expected: frozenset[str]) -> str | None:
     'Your list has 1 of the 2 expected labels and 0 others.'
     """
     if isinstance(answer, (str, bytes)) or isinstance(answer, Mapping) or not hasattr(answer, "__iter__"):
-        raise NotComparable(f"Expected a list of labels, got {type(answer).__name__}.")
+        raise NotComparable(_("Expected a list of labels, got {type}.").format(type=type(answer).__name__))
     if isinstance(answer, pd.Series) and answer.dtype == bool:  # a vital_few column: its True labels
         answer = answer.index[answer.to_numpy()]
-    got = {str(x).strip().casefold() for x in answer}
+    names = _category_names()
+    got = {names.get(label, label).casefold() for label in (str(x).strip().casefold() for x in answer)}
     want = {x.casefold() for x in expected}
     if got == want:
         return None
-    return f"Your list has {len(got & want)} of the {len(want)} expected labels and {len(got - want)} others."
+    return _("Your list has {right} of the {expected} expected labels and {others} others.").format(
+        right=len(got & want), expected=len(want), others=len(got - want))
 
 
 def _pareto_order(ascending: bool = False) -> pd.Series:
@@ -300,35 +325,35 @@ def _vital_few() -> frozenset[str]:
 
 vital_few = Exercise(
     id="complaints.vital_few",
-    prompt="Which complaint categories are the 'vital few' that make the first 80 % of the tickets (largest first)?",
+    prompt=N_("Which complaint categories are the 'vital few' that make the first 80 % of the tickets (largest first)?"),
     expected=_vital_few,
     compare=compare_set,
     mistakes=(
         Mistake(
             "boundary_cause_left_out",
-            "Almost: the category that takes the cumulative share past 80 % is needed to reach 80 %, so it "
-            "belongs to the vital few too.",
+            N_("Almost: the category that takes the cumulative share past 80 % is needed to reach 80 %, so it "
+               "belongs to the vital few too."),
             answer=lambda: _pareto_variant(boundary=False),
-            more="Look at the cumulative share just BEFORE each category: is it still below 80 %?",
+            more=N_("Look at the cumulative share just BEFORE each category: is it still below 80 %?"),
         ),
         Mistake(
             "ascending_sort",
-            "You started from the RAREST categories. A Pareto chart sorts causes from the most frequent down.",
+            N_("You started from the RAREST categories. A Pareto chart sorts causes from the most frequent down."),
             answer=lambda: _pareto_variant(boundary=True, ascending=True),
-            more="The first category of the chart is the one with the most tickets.",
+            more=N_("The first category of the chart is the one with the most tickets."),
         ),
         Mistake(
             "one_too_many",
-            "You kept a category after the 80 % line was already reached: once the categories before it make "
-            "80 %, it is one of the 'useful many'.",
+            N_("You kept a category after the 80 % line was already reached: once the categories before it make "
+               "80 %, it is one of the 'useful many'."),
             answer=lambda: frozenset(_pareto_order().index[:len(_vital_few()) + 1]),
-            more="Stop at the first category whose cumulative share reaches 80 %.",
+            more=N_("Stop at the first category whose cumulative share reaches 80 %."),
         ),
     ),
-    hint="Sort the categories from the most frequent down and follow the cumulative share of tickets: which "
-    "categories do you need to reach 80 %?",
-    more_hint="The last vital category is the one whose cumulative share first reaches or passes 80 %; the share "
-    "before it is still below.",
+    hint=N_("Sort the categories from the most frequent down and follow the cumulative share of tickets: which "
+       "categories do you need to reach 80 %?"),
+    more_hint=N_("The last vital category is the one whose cumulative share first reaches or passes 80 %; the share "
+       "before it is still below."),
     near_misses=lambda: [
         sorted(_pareto_variant(boundary=False)),
         list(_pareto_order().index[:len(_vital_few()) + 1]),
@@ -356,42 +381,42 @@ def _repeat_variant(kind: str) -> float:
 
 repeat_share = Exercise(
     id="complaints.repeat_share",
-    prompt="Share (0..1, to 4 decimals) of all tickets that are repeat complaints (the customer had opened an "
-    "earlier ticket).",
+    prompt=N_("Share (0..1, to 4 decimals) of all tickets that are repeat complaints (the customer had opened an "
+       "earlier ticket)."),
     expected=_repeat_share,
     compare=_ticket_share,
     mistakes=(
         Mistake(
             "first_ticket_counted",
-            "You counted every ticket of a repeat complainer, including their FIRST one, which was not a "
-            "repeat when it was opened.",
+            N_("You counted every ticket of a repeat complainer, including their FIRST one, which was not a "
+               "repeat when it was opened."),
             answer=lambda: _repeat_variant("customers_with_repeat_tickets"),
-            more="A customer with 3 tickets has 2 repeats.",
+            more=N_("A customer with 3 tickets has 2 repeats."),
         ),
         Mistake(
             "customer_share",
-            "That is the share of complaining CUSTOMERS with more than one ticket. The task asks for the "
-            "share of TICKETS that are repeats.",
+            N_("That is the share of complaining CUSTOMERS with more than one ticket. The task asks for the "
+               "share of TICKETS that are repeats."),
             answer=lambda: _repeat_variant("customer_share"),
-            more="The denominator is the number of tickets.",
+            more=N_("The denominator is the number of tickets."),
         ),
         Mistake(
             "count_not_share",
-            "You gave the NUMBER of repeat tickets; the task asks for their share of all tickets.",
+            N_("You gave the NUMBER of repeat tickets; the task asks for their share of all tickets."),
             answer=lambda: float(repeat_complaints(_tickets()).sum()),
-            more="Divide by the number of tickets.",
+            more=N_("Divide by the number of tickets."),
         ),
         Mistake(
             "same_category_only",
-            "You counted a ticket as a repeat only when the earlier ticket had the same category. The task "
-            "counts any earlier ticket of the same customer.",
+            N_("You counted a ticket as a repeat only when the earlier ticket had the same category. The task "
+               "counts any earlier ticket of the same customer."),
             answer=lambda: _repeat_variant("same_category"),
-            more="Group by customer only, not by customer and category.",
+            more=N_("Group by customer only, not by customer and category."),
         ),
     ),
-    hint="A ticket is a repeat when the same customer has an earlier ticket: every ticket of a customer except "
-    "their first. The share is taken of all tickets.",
-    more_hint="Count the tickets per customer: each customer contributes one ticket fewer repeats than tickets.",
+    hint=N_("A ticket is a repeat when the same customer has an earlier ticket: every ticket of a customer except "
+       "their first. The share is taken of all tickets."),
+    more_hint=N_("Count the tickets per customer: each customer contributes one ticket fewer repeats than tickets."),
     near_misses=lambda: [
         round(_repeat_share(), 3),
         _repeat_share() - 1 / len(_tickets()),
@@ -443,39 +468,39 @@ def _one_customer_less() -> pd.Series:
 
 rebuy_rate = Exercise(
     id="complaints.rebuy_rate",
-    prompt="Per handling group of the first ticket: share of customers (to 3 decimals) who ordered again within "
-    "180 days after the complained-about order.",
+    prompt=N_("Per handling group of the first ticket: share of customers (to 3 decimals) who ordered again within "
+       "180 days after the complained-about order."),
     expected=_expected_rebuy,
     compare=_customer_shares,
     mistakes=(
         Mistake(
             "order_itself_counted",
-            "Every rate is 1 (or close): your window includes the complained-about order itself. Count "
-            "only orders strictly AFTER the reference date.",
+            N_("Every rate is 1 (or close): your window includes the complained-about order itself. Count "
+               "only orders strictly AFTER the reference date."),
             answer=lambda: _rebuy_variant(strict=False),
-            more="The complained-about order is at gap 0; the window starts just after it.",
+            more=N_("The complained-about order is at gap 0; the window starts just after it."),
         ),
         Mistake(
             "incomplete_windows",
-            "You kept customers whose 180-day window runs past the end of the data (2025-12-31): they "
-            "had less time to buy again, which lowers the rates. Keep only the complete windows.",
+            N_("You kept customers whose 180-day window runs past the end of the data (2025-12-31): they "
+               "had less time to buy again, which lowers the rates. Keep only the complete windows."),
             answer=lambda: _rebuy_variant(complete_only=False),
-            more="A window is complete when order_date + 180 days is no later than AS_OF.",
+            more=N_("A window is complete when order_date + 180 days is no later than AS_OF."),
         ),
         Mistake(
             "window_from_opening",
-            "You started the window at the ticket's opening. The reference date of this exercise is the "
-            "complained-about order's date (order_date), the same anchor as for the customers without "
-            "a complaint.",
+            N_("You started the window at the ticket's opening. The reference date of this exercise is the "
+               "complained-about order's date (order_date), the same anchor as for the customers without "
+               "a complaint."),
             answer=lambda: _rebuy_variant(start="opened_at"),
-            more="Measure every gap from order_date.",
+            more=N_("Measure every gap from order_date."),
         ),
     ),
-    hint="For each customer's first ticket, look at the orders after the complained-about order: did one fall "
-    "within 180 days? Keep only the customers whose 180 days lie within the data, then average per handling "
-    "group.",
-    more_hint="Check the edges: an order on order_date itself does not count, one on order_date + 180 days does, "
-    "and the window must end by AS_OF.",
+    hint=N_("For each customer's first ticket, look at the orders after the complained-about order: did one fall "
+       "within 180 days? Keep only the customers whose 180 days lie within the data, then average per handling "
+       "group."),
+    more_hint=N_("Check the edges: an order on order_date itself does not count, one on order_date + 180 days does, "
+       "and the window must end by AS_OF."),
     near_misses=lambda: [
         _one_customer_less(),
         _expected_rebuy().round(2),
@@ -486,22 +511,22 @@ rebuy_rate = Exercise(
 
 # --- 6. Maslow levels of complaint demands ----------------------------------------------------
 #: Maslow's levels as letters (the workbook prints them).
-MASLOW_LEVELS = {
-    "A": "physiological (food, water, rest)",
-    "B": "safety (physical safety, security, predictability, money protected)",
-    "C": "love and belonging (being cared for, being part of the community)",
-    "D": "esteem (respect, recognition, status, being taken seriously)",
-    "E": "self-actualisation (growth, contributing, realising one's potential)",
-}
+MASLOW_LEVELS: Options = Options({
+    "A": N_("physiological (food, water, rest)"),
+    "B": N_("safety (physical safety, security, predictability, money protected)"),
+    "C": N_("love and belonging (being cared for, being part of the community)"),
+    "D": N_("esteem (respect, recognition, status, being taken seriously)"),
+    "E": N_("self-actualisation (growth, contributing, realising one's potential)"),
+})
 #: The complaint demands to classify, by key.
-DEMANDS = {
-    "formula": "The baby formula I ordered is late and my child has nothing to eat tonight.",
-    "charger": "The charger got hot and smelled of burning. Is it safe? I am afraid it will start a fire.",
-    "double_charge": "You charged my card twice. I want written confirmation that it will not happen again.",
-    "member": "I have been a member for six years and nobody even remembers me when I call.",
-    "rude_agent": "Your agent laughed at me. I want an apology from a manager, in person.",
-    "product_panel": "The design of this stroller is bad. Let me test your next model so I can help make it right.",
-}
+DEMANDS: Options = Options({
+    "formula": N_("The baby formula I ordered is late and my child has nothing to eat tonight."),
+    "charger": N_("The charger got hot and smelled of burning. Is it safe? I am afraid it will start a fire."),
+    "double_charge": N_("You charged my card twice. I want written confirmation that it will not happen again."),
+    "member": N_("I have been a member for six years and nobody even remembers me when I call."),
+    "rude_agent": N_("Your agent laughed at me. I want an apology from a manager, in person."),
+    "product_panel": N_("The design of this stroller is bad. Let me test your next model so I can help make it right."),
+})
 BEST_LEVELS: dict[str, frozenset[str]] = {
     "formula": frozenset("A"),
     "charger": frozenset("B"),
@@ -515,66 +540,66 @@ BEST_LEVELS: dict[str, frozenset[str]] = {
 
 maslow = Exercise(
     id="complaints.maslow_levels",
-    prompt="Map each complaint demand to the Maslow level (A-E) of the need behind it.",
+    prompt=N_("Map each complaint demand to the Maslow level (A-E) of the need behind it."),
     expected=lambda: BEST_LEVELS,
     compare=compare_mapping,
     kind="interpret",
     mistakes=(
         Mistake(
             "money_as_esteem",
-            "The double charge is about money and predictability being protected: a SAFETY need, not a "
-            "matter of status.",
+            N_("The double charge is about money and predictability being protected: a SAFETY need, not a "
+               "matter of status."),
             applies=lambda answer: chosen_option(answer, "double_charge") in {"C", "D"},
-            more="What does the customer fear: losing face, or losing money again without warning?",
+            more=N_("What does the customer fear: losing face, or losing money again without warning?"),
         ),
         Mistake(
             "apology_as_belonging",
-            "A demanded apology after being laughed at is about respect: ESTEEM. The customer wants to be "
-            "taken seriously, not to belong.",
+            N_("A demanded apology after being laughed at is about respect: ESTEEM. The customer wants to be "
+               "taken seriously, not to belong."),
             applies=lambda answer: chosen_option(answer, "rude_agent") in {"C", "E"},
-            more="Being laughed at hurts a person's standing; the demand (a manager, in person) restores it.",
+            more=N_("Being laughed at hurts a person's standing; the demand (a manager, in person) restores it."),
         ),
         Mistake(
             "contribution_as_esteem",
-            "Wanting to help make the product right is about contributing and growth: SELF-ACTUALISATION. "
-            "Such customers are potential co-creators, not status seekers.",
+            N_("Wanting to help make the product right is about contributing and growth: SELF-ACTUALISATION. "
+               "Such customers are potential co-creators, not status seekers."),
             applies=lambda answer: chosen_option(answer, "product_panel") in {"C", "D"},
-            more="The customer offers to help improve the next model: growth and contribution, the top level.",
+            more=N_("The customer offers to help improve the next model: growth and contribution, the top level."),
         ),
         Mistake(
             "charger_as_physiological",
-            "Fear of a fire is a SAFETY need (protection from harm); physiological needs are food, water "
-            "and rest, like the formula.",
+            N_("Fear of a fire is a SAFETY need (protection from harm); physiological needs are food, water "
+               "and rest, like the formula."),
             applies=lambda answer: chosen_option(answer, "charger") == "A",
-            more="Physiological is the body's needs (food, water, rest); protection from harm is the next level.",
+            more=N_("Physiological is the body's needs (food, water, rest); protection from harm is the next level."),
         ),
     ),
-    hint="Ask what the customer fears losing or wants to gain: survival (A), protection (B), connection "
-    "(C), respect (D), growth (E).",
-    more_hint="Read each demand's second sentence: it usually says what the customer wants to be sure of.",
+    hint=N_("Ask what the customer fears losing or wants to gain: survival (A), protection (B), connection "
+       "(C), respect (D), growth (E)."),
+    more_hint=N_("Read each demand's second sentence: it usually says what the customer wants to be sure of."),
     near_misses=lambda: single_deviations(BEST_LEVELS, "".join(MASLOW_LEVELS)),
 )
 
 
 # --- 7. where the handling process fails ------------------------------------------------------
 #: The steps of the handling process, as letters (the workbook prints them).
-STEPS = {
-    "A": "listen",
-    "B": "acknowledge",
-    "C": "apologise (where due)",
-    "D": "solve",
-    "E": "confirm",
-    "F": "follow up",
-}
+STEPS: Options = Options({
+    "A": N_("listen"),
+    "B": N_("acknowledge"),
+    "C": N_("apologise (where due)"),
+    "D": N_("solve"),
+    "E": N_("confirm"),
+    "F": N_("follow up"),
+})
 #: Failure symptoms observed in tickets and calls, by key.
-SYMPTOMS = {
-    "interrupts": "The agent offers a voucher before the customer has finished explaining what happened.",
-    "not_our_fault": "The agent says 'the courier is not our company, you must call them'.",
-    "sorry_for_feelings": "The agent says 'I'm sorry you feel that way' after the wrong item was shipped.",
-    "closed_unfixed": "The ticket is closed as resolved; the replacement never left the warehouse.",
-    "no_check_back": "Nobody checks, a week later, whether the repaired washing machine works.",
-    "no_summary": "The agent promises 'we will sort it out' without saying what, by when, and what the customer will receive.",
-}
+SYMPTOMS: Options = Options({
+    "interrupts": N_("The agent offers a voucher before the customer has finished explaining what happened."),
+    "not_our_fault": N_("The agent says 'the courier is not our company, you must call them'."),
+    "sorry_for_feelings": N_("The agent says 'I'm sorry you feel that way' after the wrong item was shipped."),
+    "closed_unfixed": N_("The ticket is closed as resolved; the replacement never left the warehouse."),
+    "no_check_back": N_("Nobody checks, a week later, whether the repaired washing machine works."),
+    "no_summary": N_("The agent promises 'we will sort it out' without saying what, by when, and what the customer will receive."),
+})
 BEST_STEPS: dict[str, frozenset[str]] = {
     "interrupts": frozenset("A"),
     "not_our_fault": frozenset("B"),
@@ -586,51 +611,51 @@ BEST_STEPS: dict[str, frozenset[str]] = {
 
 handling_steps = Exercise(
     id="complaints.handling_steps",
-    prompt="For each failure symptom, which step of the handling process (A-F) failed?",
+    prompt=N_("For each failure symptom, which step of the handling process (A-F) failed?"),
     expected=lambda: BEST_STEPS,
     compare=compare_mapping,
     kind="interpret",
     mistakes=(
         Mistake(
             "non_apology",
-            "'I'm sorry you feel that way' blames the customer's feelings: it is a failed APOLOGY. Where the "
-            "company made the mistake, apologise for the mistake.",
+            N_("'I'm sorry you feel that way' blames the customer's feelings: it is a failed APOLOGY. Where the "
+               "company made the mistake, apologise for the mistake."),
             applies=lambda answer: chosen_option(answer, "sorry_for_feelings") in {"A", "B"},
-            more="Ask what the agent apologised for: the customer's feelings, or the company's mistake?",
+            more=N_("Ask what the agent apologised for: the customer's feelings, or the company's mistake?"),
         ),
         Mistake(
             "deflection_as_solving",
-            "Passing the customer to the courier denies that the problem is ours: the ACKNOWLEDGE step "
-            "failed before any solving started. To the customer, the courier is part of our service.",
+            N_("Passing the customer to the courier denies that the problem is ours: the ACKNOWLEDGE step "
+               "failed before any solving started. To the customer, the courier is part of our service."),
             applies=lambda answer: chosen_option(answer, "not_our_fault") == "D",
-            more="Before anything can be solved, the agent must accept that the problem is the company's to solve.",
+            more=N_("Before anything can be solved, the agent must accept that the problem is the company's to solve."),
         ),
         Mistake(
             "follow_up_vs_confirm",
-            "Confirming happens at the end of the conversation (what, by when, what you receive); following "
-            "up happens later (did it work?). Check which of the two each symptom lacks.",
+            N_("Confirming happens at the end of the conversation (what, by when, what you receive); following "
+               "up happens later (did it work?). Check which of the two each symptom lacks."),
             applies=lambda answer: chosen_option(answer, "no_check_back") == "E" or chosen_option(answer, "no_summary") == "F",
-            more="Is the symptom about the end of the call (agreeing what happens) or about a week later?",
+            more=N_("Is the symptom about the end of the call (agreeing what happens) or about a week later?"),
         ),
     ),
-    hint="Walk through the call in order: did the agent hear the story, own the problem, apologise for the "
-    "mistake, fix it, agree the outcome, and check later?",
-    more_hint="Place each symptom on the timeline of the case: during the customer's story, at the apology, at the "
-    "solution, at the end of the call, or days later.",
+    hint=N_("Walk through the call in order: did the agent hear the story, own the problem, apologise for the "
+       "mistake, fix it, agree the outcome, and check later?"),
+    more_hint=N_("Place each symptom on the timeline of the case: during the customer's story, at the apology, at the "
+       "solution, at the end of the call, or days later."),
     near_misses=lambda: single_deviations(BEST_STEPS, "".join(STEPS)),
 )
 
 
 # --- 8. the ethical line ----------------------------------------------------------------------
 #: Conversation tactics to judge: "A" acceptable, "B" over the line.
-TACTICS = {
-    "fair_first_offer": "Open with a fair, concrete remedy that you can justify (the order value for a lost parcel).",
-    "invented_cap": "Tell the customer '200 CNY is the maximum our system allows' when there is no such cap.",
-    "gain_frame_true": "Describe the remedy by what the customer gets ('you keep the item and receive 80 CNY back').",
-    "hide_right": "Offer a voucher quickly so the customer does not ask about the legal right to a full refund.",
-    "midpoint_explained": "Propose meeting halfway between two reasonable numbers and explain how you got there.",
-    "fake_deadline": "Say 'this offer expires in ten minutes' to stop the customer from thinking it over.",
-}
+TACTICS: Options = Options({
+    "fair_first_offer": N_("Open with a fair, concrete remedy that you can justify (the order value for a lost parcel)."),
+    "invented_cap": N_("Tell the customer '200 CNY is the maximum our system allows' when there is no such cap."),
+    "gain_frame_true": N_("Describe the remedy by what the customer gets ('you keep the item and receive 80 CNY back')."),
+    "hide_right": N_("Offer a voucher quickly so the customer does not ask about the legal right to a full refund."),
+    "midpoint_explained": N_("Propose meeting halfway between two reasonable numbers and explain how you got there."),
+    "fake_deadline": N_("Say 'this offer expires in ten minutes' to stop the customer from thinking it over."),
+})
 ETHICAL: dict[str, frozenset[str]] = {
     "fair_first_offer": frozenset("A"),
     "invented_cap": frozenset("B"),
@@ -642,32 +667,32 @@ ETHICAL: dict[str, frozenset[str]] = {
 
 ethics = Exercise(
     id="complaints.ethical_line",
-    prompt="For each tactic: A = acceptable influence, B = over the ethical line (deception or pressure).",
+    prompt=N_("For each tactic: A = acceptable influence, B = over the ethical line (deception or pressure)."),
     expected=lambda: ETHICAL,
     compare=compare_mapping,
     kind="interpret",
     mistakes=(
         Mistake(
             "all_anchoring_bad",
-            "Anchoring and framing are not wrong in themselves: a fair first offer and a true description "
-            "of the remedy help the customer. The line is crossed by false information, hidden rights "
-            "and artificial pressure.",
+            N_("Anchoring and framing are not wrong in themselves: a fair first offer and a true description "
+               "of the remedy help the customer. The line is crossed by false information, hidden rights "
+               "and artificial pressure."),
             applies=lambda answer: chosen_option(answer, "fair_first_offer") == "B" or chosen_option(answer, "gain_frame_true") == "B"
             or chosen_option(answer, "midpoint_explained") == "B",
-            more="Ask of each tactic: is every word of it true, and can the customer still say no?",
+            more=N_("Ask of each tactic: is every word of it true, and can the customer still say no?"),
         ),
         Mistake(
             "lie_accepted",
-            "An invented limit, a hidden right or a fake deadline deceives the customer. It may close this "
-            "ticket, but it breaks trust (and, for rights, the law) once found out.",
+            N_("An invented limit, a hidden right or a fake deadline deceives the customer. It may close this "
+               "ticket, but it breaks trust (and, for rights, the law) once found out."),
             applies=lambda answer: any(chosen_option(answer, key) == "A" for key in ("invented_cap", "hide_right", "fake_deadline")),
-            more="Imagine the customer finds out afterwards how the tactic worked: would they feel informed or tricked?",
+            more=N_("Imagine the customer finds out afterwards how the tactic worked: would they feel informed or tricked?"),
         ),
     ),
-    hint="Ask: is every statement true, does the customer keep all their options, and would you be "
-    "comfortable if the customer heard how you planned the conversation?",
-    more_hint="Sort the tactics by one question: would the tactic still work if the customer knew exactly what "
-    "you were doing and why?",
+    hint=N_("Ask: is every statement true, does the customer keep all their options, and would you be "
+       "comfortable if the customer heard how you planned the conversation?"),
+    more_hint=N_("Sort the tactics by one question: would the tactic still work if the customer knew exactly what "
+       "you were doing and why?"),
     near_misses=lambda: single_deviations(ETHICAL, "AB"),
 )
 
@@ -695,45 +720,45 @@ def _letter_of(severity_rule: str) -> frozenset[str]:
 
 sla_focus = Exercise(
     id="complaints.sla_focus",
-    prompt="The team can fix the resolution process of one severity first. Which one raises the TOTAL met rate "
-    "the most if all its breaches became met? One letter.",
+    prompt=N_("The team can fix the resolution process of one severity first. Which one raises the TOTAL met rate "
+       "the most if all its breaches became met? One letter."),
     expected=_sla_focus,
     compare=compare_choice,
     kind="interpret",
     mistakes=(
         Mistake(
             "lowest_rate_not_most_breaches",
-            "That severity has the lowest met RATE, but the total rate counts TICKETS: a low rate on few "
-            "tickets can be fewer breaches than a middling rate on many.",
+            N_("That severity has the lowest met RATE, but the total rate counts TICKETS: a low rate on few "
+               "tickets can be fewer breaches than a middling rate on many."),
             answer=lambda: _letter_of("lowest_rate"),
-            more="Look at the number of breached tickets per severity in the SLA report, not at the rate.",
+            more=N_("Look at the number of breached tickets per severity in the SLA report, not at the rate."),
         ),
         Mistake(
             "most_tickets_not_most_breaches",
-            "That severity has the most tickets, but most of them already meet their target: only the "
-            "BREACHED tickets can be turned into met ones.",
+            N_("That severity has the most tickets, but most of them already meet their target: only the "
+               "BREACHED tickets can be turned into met ones."),
             answer=lambda: _letter_of("most_tickets"),
-            more="Look at the number of breached tickets per severity in the SLA report.",
+            more=N_("Look at the number of breached tickets per severity in the SLA report."),
         ),
     ),
-    hint="If every breach of one severity became met, the total met rate would rise by that severity's number "
-    "of breaches divided by the decided tickets: compare the severities on that number.",
-    more_hint="The SLA report of the resolution measure has a column with the breached tickets per severity.",
+    hint=N_("If every breach of one severity became met, the total met rate would rise by that severity's number "
+       "of breaches divided by the decided tickets: compare the severities on that number."),
+    more_hint=N_("The SLA report of the resolution measure has a column with the breached tickets per severity."),
     near_misses=lambda: other_letters("".join(SLA_FOCUS_OPTIONS), _sla_focus()),
 )
 
 
 #: The statements of the recovery question (the workbook prints them).
-RECOVERY_STATEMENTS: dict[str, str] = {
-    "A": "Customers whose first complaint was badly resolved bought again less often than those whose complaint "
-         "was well resolved.",
-    "B": "Of the four handling groups, the unresolved complaints have the lowest rate of buying again.",
-    "C": "Well-resolved complainers bought again at least as often as customers without a complaint, so the "
-         "retailer should let some orders fail in order to recover them.",
-    "D": "The raw rates alone cannot show that good handling CAUSES more buying: customers who buy a lot have "
-         "more orders that can go wrong and more chances to buy again.",
-    "E": "More than half of the badly resolved complainers still bought again within 180 days.",
-}
+RECOVERY_STATEMENTS: Options = Options({
+    "A": N_("Customers whose first complaint was badly resolved bought again less often than those whose complaint "
+            "was well resolved."),
+    "B": N_("Of the four handling groups, the unresolved complaints have the lowest rate of buying again."),
+    "C": N_("Well-resolved complainers bought again at least as often as customers without a complaint, so the "
+            "retailer should let some orders fail in order to recover them."),
+    "D": N_("The raw rates alone cannot show that good handling CAUSES more buying: customers who buy a lot have "
+            "more orders that can go wrong and more chances to buy again."),
+    "E": N_("More than half of the badly resolved complainers still bought again within 180 days."),
+})
 
 
 def _recovery_truth() -> frozenset[str]:
@@ -750,40 +775,40 @@ def _recovery_truth() -> frozenset[str]:
 
 recovery_reading = Exercise(
     id="complaints.recovery_reading",
-    prompt="Which statements do the rebuy rates per handling group (and the comparison with customers without a "
-    "complaint) support? Give all letters that apply.",
+    prompt=N_("Which statements do the rebuy rates per handling group (and the comparison with customers without a "
+       "complaint) support? Give all letters that apply."),
     expected=_recovery_truth,
     compare=compare_choice_set,
     kind="interpret",
     mistakes=(
         Mistake(
             "paradox_as_policy",
-            "Even if recovered customers bought more, making orders fail on purpose would cost the customers "
-            "who are NOT recovered, and the rates do not show that recovery causes loyalty.",
+            N_("Even if recovered customers bought more, making orders fail on purpose would cost the customers "
+               "who are NOT recovered, and the rates do not show that recovery causes loyalty."),
             variants=statement_variants("C", RECOVERY_STATEMENTS, _recovery_truth),
-            more="Who complains is not random: compare the adjusted rate and its interval in the recovery table.",
+            more=N_("Who complains is not random: compare the adjusted rate and its interval in the recovery table."),
         ),
         Mistake(
             "confounding_missed",
-            "The rates are observed, not the result of an experiment: customers who buy a lot both complain "
-            "more and buy again more. That is why the recovery table adds an adjusted rate.",
+            N_("The rates are observed, not the result of an experiment: customers who buy a lot both complain "
+               "more and buy again more. That is why the recovery table adds an adjusted rate."),
             variants=statement_variants("D", RECOVERY_STATEMENTS, _recovery_truth),
-            more="Ask what else differs between the groups besides how their complaint was handled.",
+            more=N_("Ask what else differs between the groups besides how their complaint was handled."),
         ),
         Mistake(
             "rates_misread",
-            "At least one statement about the rates does not match the table: check A, B and E against the "
-            "rebuy rates per handling group.",
+            N_("At least one statement about the rates does not match the table: check A, B and E against the "
+               "rebuy rates per handling group."),
             variants=lambda: [chosen for letter in "ABE" for chosen in
                               misjudged(letter, "".join(RECOVERY_STATEMENTS), _recovery_truth())
                               if ("C" in chosen) == ("C" in _recovery_truth())
                               and ("D" in chosen) == ("D" in _recovery_truth())],
-            more="Print the rebuy rates per handling group sorted from lowest to highest.",
+            more=N_("Print the rebuy rates per handling group sorted from lowest to highest."),
         ),
     ),
-    hint="Check the statements about numbers against the rebuy rates per handling group; for the others ask what observed "
-    "rates can and cannot prove.",
-    more_hint="Three statements are comparisons you can read off the rates; two are about causes and what to do.",
+    hint=N_("Check the statements about numbers against the rebuy rates per handling group; for the others ask what observed "
+       "rates can and cannot prove."),
+    more_hint=N_("Three statements are comparisons you can read off the rates; two are about causes and what to do."),
     near_misses=lambda: one_off("".join(RECOVERY_STATEMENTS), _recovery_truth()),
 )
 
