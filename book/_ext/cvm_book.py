@@ -555,7 +555,7 @@ def install_translated_glue() -> None:
             env = getattr(document.settings, "env", None)
             if env is None or env.app.builder.name != "gettext" or "nb_renderer" not in document:
                 raise
-            return glue_utils.VariableOutput(data={"text/plain": "0", "text/markdown": "0"}, metadata={},
+            return glue_utils.VariableOutput(data={"text/plain": "0"}, metadata={},
                                              nb_renderer=document["nb_renderer"], vtype="glue")
 
     retrieve_glue_data._cvm_translated = True  # type: ignore[attr-defined]
