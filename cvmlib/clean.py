@@ -33,6 +33,15 @@ Examples
 2 removed | near duplicate of order O0000002 (row 1)
 3 removed | return (negative amount) -- kept in CleaningResult.returns
 4 removed | guest order: no customer_id
+
+The report is data, the same in both editions (code may filter it by ``action`` or read its
+``reason``); what a reader sees -- the result's display, :meth:`CleaningResult.shown_report` and
+:meth:`CleaningResult.shown_summary` -- follows the language in force:
+
+>>> from cvmlib.i18n import language
+>>> with language("zh"):
+...     print(result.shown_report()["原因"].iloc[4])
+游客订单：没有 customer_id
 """
 
 from __future__ import annotations
@@ -45,6 +54,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from cvmlib.i18n import N_, _, ngettext
 from cvmlib.validate import InputError, numeric_text_hint, reject_rows, require_table
 
 __all__ = ["CATEGORIES", "CHANNELS", "DATE_FORMATS", "CleaningResult", "clean_orders"]
@@ -62,17 +72,62 @@ COLUMNS: tuple[str, ...] = ("order_id", "customer_id", "order_date", "channel", 
 
 RETURNS_NOTE = "kept in CleaningResult.returns"
 
-# Reason text -> reason kind for the summary (the first pattern that matches wins).
-_KINDS: tuple[tuple[str, str], ...] = (
-    (r"^exact duplicate", "exact duplicate"),
-    (r"^near duplicate", "near duplicate"),
-    (r"^return", "return"),
-    (r"^guest order", "guest order"),
-    (r"^test order", "test order"),
-    (r"^(\w+) normalised", r"\1 normalised"),
-    (r"^date format ('[^']*') parsed", r"date format \1 parsed"),
-    (r"^whitespace stripped from (\w+)", r"whitespace stripped from \1"),
+#: Every reason of the report (an English text with ``{values}``) and the kind it is counted under
+#: in the summary. The report holds the English text (data, the same in both editions); a display
+#: shows each part translated, its values unchanged.
+REASONS: tuple[tuple[str, str], ...] = (
+    (N_("exact duplicate of row {row}"), N_("exact duplicate")),
+    (N_("near duplicate of order {order} (row {row})"), N_("near duplicate")),
+    (N_("return (negative amount) -- kept in CleaningResult.returns"), N_("return")),
+    (N_("guest order: no customer_id"), N_("guest order")),
+    (N_("test order: category 'test'"), N_("test order")),
+    (N_("test order: customer_id {customer}"), N_("test order")),
+    (N_("whitespace stripped from {column}"), N_("whitespace stripped from {column}")),
+    (N_("{column} normalised {before} -> {after}"), N_("{column} normalised")),
+    (N_("date format {format} parsed"), N_("date format {format} parsed")),
 )
+
+#: The report's and the summary's columns and actions, as a reader sees them.
+_HEADERS = {"raw_row": N_("raw row"), "order_id": N_("order"), "action": N_("action"), "reason": N_("reason"),
+            "kind": N_("kind"), "rows": N_("rows")}
+_ACTIONS = {"removed": N_("removed"), "changed": N_("changed")}
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    """A regular expression that reads the values back out of a reason written with ``template``."""
+    parts = re.split(r"\{(\w+)\}", template)
+    regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts))
+    return re.compile(f"^{regex}$")
+
+
+_PATTERNS = tuple((_pattern(template), template, kind) for template, kind in REASONS)
+
+
+def _reason(template: str, **values: object) -> str:
+    """The English text of a reason (what the report holds)."""
+    return template.format(**values)
+
+
+def _read(part: str) -> tuple[str, str, dict[str, str]] | None:
+    """(template, kind, values) of one part of a reason, or None for a text written otherwise."""
+    for pattern, template, kind in _PATTERNS:
+        match = pattern.match(part)
+        if match:
+            return template, kind, match.groupdict()
+    return None
+
+
+def shown_reason(reason: str) -> str:
+    """A reason of the report as the language in force shows it (its values unchanged).
+
+    >>> shown_reason("channel normalised 'WEB' -> 'web'; whitespace stripped from amount")
+    "channel normalised 'WEB' -> 'web'; whitespace stripped from amount"
+    """
+    shown = []
+    for part in reason.split("; "):
+        read = _read(part)
+        shown.append(part if read is None else _(read[0]).format(**read[2]))
+    return _("; ").join(shown)
 
 
 @dataclass(frozen=True)
@@ -112,7 +167,7 @@ class CleaningResult:
         0  removed  exact duplicate     1
         """
         parts = self.report.assign(part=self.report["reason"].str.split("; ")).explode("part")
-        kinds = parts["part"].map(_kind)
+        kinds = parts["part"].map(lambda part: _kind(part, translate=False))
         counts = (
             parts.assign(kind=kinds).groupby(["action", "kind"], sort=False).size()
             .rename("rows").reset_index()
@@ -121,26 +176,55 @@ class CleaningResult:
         return counts.sort_values(["action", "rows"], key=lambda s: s.map(order) if s.name ==
                                   "action" else -s, kind="stable").reset_index(drop=True)
 
+    def shown_summary(self) -> pd.DataFrame:
+        """:meth:`summary` as a reader sees it: headers, actions and kinds in the language in force.
+
+        The counts are those of :meth:`summary`; in English it is the same table.
+        """
+        parts = self.report.assign(part=self.report["reason"].str.split("; ")).explode("part")
+        summary = self.summary()
+        # the English kind -> as shown (a kind with values, e.g. a date format, keeps them)
+        shown_kinds = {_kind(part, translate=False): _kind(part, translate=True) for part in parts["part"]}
+        return _shown_table(summary.assign(kind=summary["kind"].map(lambda kind: shown_kinds.get(kind, kind))))
+
+    def shown_report(self) -> pd.DataFrame:
+        """:attr:`report` as a reader sees it: headers, actions and reasons in the language in force.
+
+        Row for row the same as :attr:`report` (ids, raw rows and the values in a reason unchanged).
+        """
+        return _shown_table(self.report.assign(reason=self.report["reason"].map(shown_reason)))
+
     def _headline(self) -> str:
         action = self.report["action"]
-        return (f"CleaningResult: {self.n_raw:,} raw rows -> {len(self.orders):,} orders "
-                f"+ {len(self.returns):,} returns; {int((action == 'removed').sum()):,} rows "
-                f"removed, {int((action == 'changed').sum()):,} changed")
+        return _("CleaningResult: {raw:,} raw rows -> {orders:,} orders + {returns:,} returns; {removed:,} rows "
+                 "removed, {changed:,} changed").format(
+                     raw=self.n_raw, orders=len(self.orders), returns=len(self.returns),
+                     removed=int((action == "removed").sum()), changed=int((action == "changed").sum()))
 
     def __repr__(self) -> str:
-        return f"{self._headline()}\n{self.summary().to_string(index=False)}"
+        return f"{self._headline()}\n{self.shown_summary().to_string(index=False)}"
 
     def _repr_html_(self) -> str:
         return (f"<p><b>{html.escape(self._headline())}</b></p>"
-                f"{self.summary().to_html(index=False)}")
+                f"{self.shown_summary().to_html(index=False)}")
 
 
-def _kind(reason: str) -> str:
-    for pattern, label in _KINDS:
-        match = re.match(pattern, reason)
-        if match:
-            return match.expand(label)
-    return reason
+def _kind(reason: str, translate: bool) -> str:
+    """The summary's kind of one part of a reason (English, or as the language in force shows it)."""
+    read = _read(reason)
+    if read is None:
+        return reason
+    _template, kind, values = read
+    return (_(kind) if translate else kind).format(**values)
+
+
+def _shown_table(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a report or summary table with its headers and actions as the language in force shows them."""
+    shown = table.copy()
+    if "action" in shown.columns:
+        shown["action"] = shown["action"].map(lambda action: _(_ACTIONS.get(str(action), str(action))))
+    # a header is renamed only where the language in force translates it: English keeps the data's names
+    return shown.rename(columns={col: _(label) for col, label in _HEADERS.items() if _(label) != label})
 
 
 def _text(s: pd.Series) -> pd.Series:
@@ -213,7 +297,7 @@ def clean_orders(raw: pd.DataFrame) -> CleaningResult:
     ...
     cvmlib.validate.InputError: Column 'category' has 1 unknown value after normalisation: 'Garden'. ...
     """
-    require_table(raw, "the raw export", COLUMNS)
+    require_table(raw, N_("the raw export"), COLUMNS)
     raw = raw[list(COLUMNS)]
     labels = pd.Series(raw.index, index=range(len(raw)))  # raw index labels by position
     data = raw.reset_index(drop=True)  # positional index inside; labels only in the output
@@ -232,7 +316,7 @@ def clean_orders(raw: pd.DataFrame) -> CleaningResult:
     group = data.groupby(list(COLUMNS), dropna=False, sort=False).ngroup()
     first = pd.Series(data.index).groupby(group.to_numpy()).transform("first")
     for pos in _positions(first.to_numpy() != data.index.to_numpy()):
-        removed[pos] = f"exact duplicate of row {labels[first[pos]]}"
+        removed[pos] = _reason(REASONS[0][0], row=labels[first[pos]])
 
     # 2. Near duplicates: the same order id again; its cleaned values must agree exactly.
     alive = ~data.index.isin(list(removed))
@@ -248,13 +332,11 @@ def clean_orders(raw: pd.DataFrame) -> CleaningResult:
             bad_ids = set(clean.loc[again, "order_id"][differs])
             reject_rows(
                 raw, clean["order_id"].isin(bad_ids).to_numpy() & alive,
-                f"Column 'order_id' has {len(bad_ids)} order id(s) exported more than once with "
-                f"different contents (customer, date, channel, category or amount), e.g. "
-                f"{sorted(bad_ids)[:3]}. Cleaning cannot tell which version is right: fix the "
-                f"export.")
+                _("Column 'order_id' has {n} order id(s) exported more than once with different contents "
+                  "(customer, date, channel, category or amount), e.g. {examples}. Cleaning cannot tell which "
+                  "version is right: fix the export.").format(n=len(bad_ids), examples=sorted(bad_ids)[:3]))
         for pos in _positions(again):
-            removed[pos] = (f"near duplicate of order {clean.at[pos, 'order_id']} "
-                            f"(row {labels[int(first_pos[pos])]})")
+            removed[pos] = _reason(REASONS[1][0], order=clean.at[pos, "order_id"], row=labels[int(first_pos[pos])])
 
     # 3. Test orders, returns, guest orders (in this order of precedence).
     alive = ~data.index.isin(list(removed))
@@ -264,13 +346,13 @@ def clean_orders(raw: pd.DataFrame) -> CleaningResult:
     is_return = (amount < 0).to_numpy()
     is_guest = customer.isna().to_numpy()
     for pos in _positions(alive & is_test):
-        what = (f"customer_id {customer[pos]!r}" if pd.notna(customer[pos])
-                and customer[pos].upper().startswith("TEST") else "category 'test'")
-        removed[pos] = f"test order: {what}"
+        by_customer = pd.notna(customer[pos]) and customer[pos].upper().startswith("TEST")
+        removed[pos] = (_reason(REASONS[5][0], customer=repr(customer[pos])) if by_customer
+                        else _reason(REASONS[4][0]))
     for pos in _positions(alive & ~is_test & is_return):
-        removed[pos] = f"return (negative amount) -- {RETURNS_NOTE}"
+        removed[pos] = _reason(REASONS[2][0])
     for pos in _positions(alive & ~is_test & ~is_return & is_guest):
-        removed[pos] = "guest order: no customer_id"
+        removed[pos] = _reason(REASONS[3][0])
 
     kept = ~data.index.isin(list(removed))
     returned = np.isin(data.index, [p for p, r in removed.items() if r.startswith("return")])
@@ -281,14 +363,14 @@ def clean_orders(raw: pd.DataFrame) -> CleaningResult:
     for col in ("order_id", "customer_id", "amount"):
         stripped = (data[col].astype("str") != text[col]) & text[col].notna()
         for pos in _positions(stripped.to_numpy() & kept):
-            changes.setdefault(pos, []).append(f"whitespace stripped from {col}")
+            changes.setdefault(pos, []).append(_reason(REASONS[6][0], column=col))
     for col, canon in (("channel", channel), ("category", category)):
         for pos in _positions((data[col].astype("str") != canon).to_numpy() & kept):
-            changes.setdefault(pos, []).append(f"{col} normalised {data.at[pos, col]!r} -> "
-                                               f"{canon[pos]!r}")
+            changes.setdefault(pos, []).append(_reason(REASONS[7][0], column=col, before=repr(data.at[pos, col]),
+                                                       after=repr(canon[pos])))
     other_format = (date_format != DATE_FORMATS[0]).to_numpy()
     for pos in _positions(other_format & kept):
-        changes.setdefault(pos, []).append(f"date format {date_format[pos]!r} parsed")
+        changes.setdefault(pos, []).append(_reason(REASONS[8][0], format=repr(date_format[pos])))
 
     rows = [(pos, "removed", reason) for pos, reason in removed.items()]
     rows += [(pos, "changed", "; ".join(reasons)) for pos, reasons in changes.items()]
@@ -310,28 +392,39 @@ def _check_kept(raw: pd.DataFrame, text: dict[str, pd.Series], clean: pd.DataFra
     unreadable = clean["amount"].isna().to_numpy() & stays & text["amount"].notna().to_numpy()
     number_fix = numeric_text_hint(text["amount"][unreadable].tolist(), "raw['amount']") if unreadable.any() else ""
     checks: list[tuple[Hashable, np.ndarray, str]] = [
-        ("order_id", clean["order_id"].isna().to_numpy() & stays, "missing order id(s)"),
+        ("order_id", clean["order_id"].isna().to_numpy() & stays,
+         N_("Column {column!r} has {n} missing order id(s). Fix the export or these rows before cleaning.")),
         ("order_date", clean["order_date"].isna().to_numpy() & stays,
-         f"date(s) in none of the known formats {list(DATE_FORMATS)}"),
+         N_("Column {column!r} has {n} date(s) in none of the known formats {formats}. Fix the export or these "
+            "rows before cleaning.")),
         ("amount", clean["amount"].isna().to_numpy() & stays,
-         f"amount(s) that are missing or not numbers{'. ' + number_fix if number_fix else ''}"),
-        ("amount", np.isinf(clean["amount"].to_numpy()) & stays, "infinite amount(s) ('inf')"),
-        ("amount", (clean["amount"] == 0).to_numpy() & kept, "zero amount(s)"),
-        ("channel", clean["channel"].isna().to_numpy() & stays, "unknown value(s) after "
-         f"normalisation (known: {list(CHANNELS)})"),
+         N_("Column {column!r} has {n} amount(s) that are missing or not numbers. {fix}. Fix the export or these "
+            "rows before cleaning.") if number_fix else
+         N_("Column {column!r} has {n} amount(s) that are missing or not numbers. Fix the export or these rows "
+            "before cleaning.")),
+        ("amount", np.isinf(clean["amount"].to_numpy()) & stays,
+         N_("Column {column!r} has {n} infinite amount(s) ('inf'). Fix the export or these rows before cleaning.")),
+        ("amount", (clean["amount"] == 0).to_numpy() & kept,
+         N_("Column {column!r} has {n} zero amount(s). Fix the export or these rows before cleaning.")),
+        ("channel", clean["channel"].isna().to_numpy() & stays,
+         N_("Column {column!r} has {n} unknown value(s) after normalisation (known: {known}). Fix the export or "
+            "these rows before cleaning.")),
     ]
     for col, bad, problem in checks:
-        reject_rows(raw, bad, f"Column {col!r} has {int(bad.sum())} {problem}. Fix the export or "
-                              f"these rows before cleaning.")
+        reject_rows(raw, bad, lambda n, problem=problem, col=col: _(problem).format(
+            column=col, n=n, formats=list(DATE_FORMATS), fix=number_fix, known=list(CHANNELS)))
     bad = clean["category"].isna().to_numpy() & stays
     if bad.any():
         unknown = sorted(text["category"][bad].fillna("<missing>").unique())
+        n = int(bad.sum())
         reject_rows(
             raw, bad,
-            f"Column 'category' has {int(bad.sum())} unknown value{'s' if bad.sum() > 1 else ''} "
-            f"after normalisation: {', '.join(map(repr, unknown))}. Known categories: "
-            f"{list(CATEGORIES)}. Map them explicitly first (e.g. raw['category'].replace("
-            f"{{{unknown[0]!r}: 'Home'}})) -- cleaning never guesses.")
+            ngettext("Column 'category' has {n} unknown value after normalisation: {unknown}. Known categories: "
+                     "{known}. Map them explicitly first (e.g. {example}) -- cleaning never guesses.",
+                     "Column 'category' has {n} unknown values after normalisation: {unknown}. Known categories: "
+                     "{known}. Map them explicitly first (e.g. {example}) -- cleaning never guesses.", n).format(
+                         n=n, unknown=", ".join(map(repr, unknown)), known=list(CATEGORIES),
+                         example=f"raw['category'].replace({{{unknown[0]!r}: 'Home'}})"))
 
 
 def _finish(df: pd.DataFrame) -> pd.DataFrame:

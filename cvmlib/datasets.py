@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from cvmlib.i18n import _
 from cvmlib.validate import InputError, require_bool, require_choice
 
 __all__ = [
@@ -70,8 +71,8 @@ def data_path(group: str, name: str) -> Traversable:
     """
     require_choice(group, "group", ["retailer", "cdnow"])
     if not isinstance(name, str) or not name or "/" in name or "\\" in name or name.startswith("."):
-        raise InputError(f"name={name!r} must be the plain name of a data file, e.g. 'orders.csv' "
-                         f"(no folders: the data live only in their group).")
+        raise InputError(_("name={name!r} must be the plain name of a data file, e.g. 'orders.csv' (no folders: "
+                           "the data live only in their group).").format(name=name))
     # Wheel installs carry the data inside the package; a source checkout keeps them in datasets/.
     candidates: list[Traversable] = [
         importlib.resources.files("cvmlib") / "_data" / group / name,
@@ -82,9 +83,9 @@ def data_path(group: str, name: str) -> Traversable:
             return candidate
     tried = "\n  ".join(str(c) for c in candidates)
     raise FileNotFoundError(
-        f"cvmlib data file {group}/{name} not found. Tried:\n  {tried}\n"
-        "Install cvmlib from its wheel (which ships the data) or work in a source checkout; "
-        "regenerate the retailer with `python datasets/generate.py`."
+        _("cvmlib data file {group}/{name} not found. Tried:").format(group=group, name=name) + f"\n  {tried}\n"
+        + _("Install cvmlib from its wheel (which ships the data) or work in a source checkout; regenerate the "
+            "retailer with `python datasets/generate.py`.")
     )
 
 

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from cvmlib.clv import UNIT_DAYS, PurchaseModel, summarize_purchases
+from cvmlib.i18n import N_, _
 from cvmlib.validate import (
     InputError,
     as_timestamp,
@@ -47,16 +48,16 @@ MAX_DURATION = 1e6
 
 def _model(model: Any) -> PurchaseModel:
     if not isinstance(model, PurchaseModel):
-        raise InputError(f"model must be a fitted purchase model (BetaGeo or ParetoNBD); got "
-                         f"{type(model).__name__}.")
+        raise InputError(_("model must be a fitted purchase model (BetaGeo or ParetoNBD); got {type}.").format(
+            type=type(model).__name__))
     return model
 
 
 def _summary(summary: Any, columns: list[str]) -> pd.DataFrame:
     """The BTYD summary with ``columns``: whole non-negative counts, non-negative finite durations."""
     holdout = any(c.endswith("_holdout") for c in columns)
-    require_table(summary, "summary (from summarize_purchases(..., calibration_end=...))" if holdout
-                  else "summary (from summarize_purchases)", columns)
+    require_table(summary, N_("summary (from summarize_purchases(..., calibration_end=...))") if holdout
+                  else N_("summary (from summarize_purchases)"), columns)
     for col in columns:
         if col.startswith("frequency"):
             require_whole_number(summary[col], col, frame=summary, minimum=0)
@@ -66,7 +67,7 @@ def _summary(summary: Any, columns: list[str]) -> pd.DataFrame:
             require_non_negative(summary[col], col, frame=summary)
         # counts become int64 and durations enter the model: absurd magnitudes are input errors
         require_within(summary[col], col, 0, MAX_COUNT if col.startswith("frequency") else MAX_DURATION,
-                       frame=summary, fix="Is this a BTYD summary in the model's time unit?")
+                       frame=summary, fix=N_("Is this a BTYD summary in the model's time unit?"))
     return summary
 
 
@@ -133,7 +134,7 @@ def calibration_holdout(model: PurchaseModel, summary: pd.DataFrame, max_frequen
     max_frequency = require_int(max_frequency, "max_frequency", minimum=1)
     duration = summary["duration_holdout"].to_numpy(dtype=float)
     if not np.allclose(duration, duration[0]):
-        raise InputError("duration_holdout differs between customers: one holdout period is expected.")
+        raise InputError(_("duration_holdout differs between customers: one holdout period is expected."))
     predicted = model.expected_purchases(float(duration[0]), summary["frequency"], summary["recency"], summary["T"])
     group = np.minimum(summary["frequency"].to_numpy(dtype=np.int64), max_frequency)
     table = pd.DataFrame({"group": group, "actual": summary["frequency_holdout"].to_numpy(dtype=float),

@@ -20,6 +20,11 @@ in a scalar, a Series, a 1-D array or a table column; a bool is never a number),
 month-first, no ``None`` taken as a date, no event after ``as_of`` counted), and
 ``rows_text`` / ``reject_rows`` for the messages of checks only one module can state.
 
+Every message is an English text translated when it is raised (:mod:`cvmlib.i18n`): in the Chinese
+edition a participant reads it in Chinese, with the column names, values and offending rows shown as
+they are in the data. A text a caller passes in (``what=``, ``fix=``, a table's name) is translated
+the same way when it is a marked message, so callers pass ``N_("...")`` texts or ``_("...")``.
+
 Examples
 --------
 >>> import pandas as pd
@@ -48,11 +53,13 @@ import numpy as np
 import pandas as pd
 
 from cvmlib._ids import EncodedIds, encode_ids
+from cvmlib.i18n import N_, _, get_language, ngettext
 
 __all__ = [
     "MAX_ROWS_SHOWN",
     "InputError",
     "as_series",
+    "join_sentences",
     "as_timestamp",
     "parse_dates",
     "reject_rows",
@@ -117,8 +124,28 @@ class InputError(ValueError):
 # message helpers
 
 
-def _plural(k: int, noun: str, plural: str | None = None) -> str:
-    return f"{k:,} {noun if k == 1 else (plural or noun + 's')}"
+def _rows(k: int) -> str:
+    """``"1 row"`` / ``"5 rows"`` in the language in force."""
+    return ngettext("{n:,} row", "{n:,} rows", k).format(n=k)
+
+
+#: Words that callers pass to the guards (``what=``, a table's name, ``known_name=``) and that are
+#: shown inside a message, with the message that translates each one. Plain words such as
+#: "customers" are also table headers elsewhere ("customers" -> "客户数", a count), so each is marked
+#: here with a context before a ``|`` ("noun|customers" -> "客户"); English shows the word itself.
+CALLER_WORDS: dict[str, str] = {
+    "rows": N_("noun|rows"), "values": N_("noun|values"), "customers": N_("noun|customers"),
+    "tickets": N_("noun|tickets"), "citation keys": N_("noun|citation keys"), "a value": N_("noun|a value"),
+    "id": N_("noun|id"), "customer id": N_("noun|customer id"), "order id": N_("noun|order id"),
+    "ticket id": N_("noun|ticket id"), "a cluster": N_("noun|a cluster"), "a customer id": N_("noun|a customer id"),
+    "a ticket id": N_("noun|a ticket id"), "a customer_id": N_("noun|a customer_id"),
+    "a order_id": N_("noun|a order_id"), "orders": N_("noun|orders"),
+    "an opening time (without it no time can be measured)":
+        N_("noun|an opening time (without it no time can be measured)"),
+    "the known values": N_("noun|the known values"), "the table": N_("noun|the table"),
+    "the mapping": N_("noun|the mapping"), "the severities": N_("noun|the severities"),
+    "the RFM metrics": N_("noun|the RFM metrics"),
+}
 
 
 def rows_text(df: pd.DataFrame, mask: Any, columns: Sequence[Hashable] | None = None) -> str:
@@ -151,11 +178,46 @@ def rows_text(df: pd.DataFrame, mask: Any, columns: Sequence[Hashable] | None = 
     if columns is not None:
         wanted = set(columns)
         shown = shown[[c for c in df.columns if c in wanted]]  # in the table's own order
-    return "First offending rows:\n" + shown.to_string()
+    return _("First offending rows:") + "\n" + shown.to_string()
+
+
+#: Where a Chinese sentence ends: the next one follows without a space.
+_FULL_STOPS = "。！？；：，）」』”"
+
+
+def join_sentences(*parts: str) -> str:
+    """Sentences of a message one after the other: a space after an English one, none after a Chinese one.
+
+    Empty parts are left out.
+
+    Examples
+    --------
+    >>> join_sentences("Column 'x' has 1 negative value.", "", "Fix it.")
+    "Column 'x' has 1 negative value. Fix it."
+    >>> join_sentences("列 'x' 中有 1 个负值。", "请修正。")
+    "列 'x' 中有 1 个负值。请修正。"
+    """
+    text = ""
+    for part in parts:
+        if not part:
+            continue
+        text += part if not text or text.endswith(tuple(_FULL_STOPS)) else f" {part}"
+    return text
 
 
 def _fail(message: str, df: pd.DataFrame, mask: Any, columns: Sequence[Hashable] | None) -> InputError:
-    return InputError(f"{message} {rows_text(df, mask, columns)}")
+    return InputError(join_sentences(message, rows_text(df, mask, columns)))
+
+
+def _shown(text: Any) -> str:
+    """A text passed in by a caller as the language in force shows it: one of :data:`CALLER_WORDS`, or a
+    marked message, translated; anything else (a parameter or column name) as it is."""
+    if not text:
+        return ""
+    text = str(text)
+    if get_language() == "en":
+        return text
+    return _(CALLER_WORDS[text]) if text in CALLER_WORDS else _(text)
 
 
 def suggest_name(name: Hashable, candidates: Sequence[Hashable]) -> Hashable | None:
@@ -285,7 +347,9 @@ def _day_month_order(text: pd.Series, dayfirst: bool | None) -> tuple[bool | Non
 
     Decided by ``dayfirst`` when given, else by the values themselves: a first number above 12
     can only be a day, a second above 12 only a day in month-first text. Values such as
-    ``05/01/2025`` with nothing in the column to decide are ambiguous: never guessed.
+    ``05/01/2025`` with nothing in the column to decide are ambiguous: never guessed. The problem
+    is a key: ``"not_day_first"``, ``"not_month_first"``, ``"mixed"``, ``"ambiguous"`` (or ``""``);
+    :func:`_dates_problem` and :func:`_date_problem` say it in words.
     """
     parts = text.astype("str").str.extract(_DAY_MONTH)
     matched = parts[0].notna().to_numpy()
@@ -297,31 +361,74 @@ def _day_month_order(text: pd.Series, dayfirst: bool | None) -> tuple[bool | Non
     day_first = matched & (first > 12) & (second <= 12)
     month_first = matched & (second > 12) & (first <= 12)
     if dayfirst is True:
-        return True, month_first, "cannot be day/month/year (dayfirst=True): the month would be above 12"
+        return True, month_first, "not_day_first"
     if dayfirst is False:
-        return False, day_first, "cannot be month/day/year (dayfirst=False): the month would be above 12"
+        return False, day_first, "not_month_first"
     if day_first.any() and month_first.any():
         bad = month_first if month_first.sum() <= day_first.sum() else day_first  # the minority
-        return None, bad, "mix day/month/year with month/day/year dates (the first or the second number is above 12)"
+        return None, bad, "mixed"
     if day_first.any() or month_first.any():
         return bool(day_first.any()), none, ""
     ambiguous = matched & (first != second)  # 03/03/2025 reads the same either way
     if ambiguous.any():
-        return None, ambiguous, "are ambiguous: day/month/year or month/day/year"
+        return None, ambiguous, "ambiguous"
     return None, none, ""
+
+
+def _dates_problem(problem: str, column: Hashable, n: int) -> str:
+    """The first sentence of the message about ``n`` day/month dates of ``column`` (see :func:`_day_month_order`)."""
+    if problem == "not_day_first":
+        text = ngettext("Column {column!r} has {n:,} date that cannot be day/month/year (dayfirst=True): the "
+                        "month would be above 12.",
+                        "Column {column!r} has {n:,} dates that cannot be day/month/year (dayfirst=True): the "
+                        "month would be above 12.", n)
+    elif problem == "not_month_first":
+        text = ngettext("Column {column!r} has {n:,} date that cannot be month/day/year (dayfirst=False): the "
+                        "month would be above 12.",
+                        "Column {column!r} has {n:,} dates that cannot be month/day/year (dayfirst=False): the "
+                        "month would be above 12.", n)
+    elif problem == "mixed":
+        text = ngettext("Column {column!r} has {n:,} date that mix day/month/year with month/day/year dates "
+                        "(the first or the second number is above 12).",
+                        "Column {column!r} has {n:,} dates that mix day/month/year with month/day/year dates "
+                        "(the first or the second number is above 12).", n)
+    else:
+        text = ngettext("Column {column!r} has {n:,} date that are ambiguous: day/month/year or month/day/year, "
+                        "and nothing in the column decides it.",
+                        "Column {column!r} has {n:,} dates that are ambiguous: day/month/year or month/day/year, "
+                        "and nothing in the column decides it.", n)
+    return text.format(column=column, n=n)
+
+
+def _date_problem(problem: str, name: Hashable, value: Any) -> str:
+    """The first sentence of the message about one day/month date (see :func:`_day_month_order`)."""
+    if problem == "not_day_first":
+        text = _("{name}={value!r} cannot be day/month/year (dayfirst=True): the month would be above 12?")
+    elif problem == "not_month_first":
+        text = _("{name}={value!r} cannot be month/day/year (dayfirst=False): the month would be above 12?")
+    else:
+        text = _("{name}={value!r} is ambiguous: day/month/year or month/day/year?")
+    return text.format(name=name, value=value)
+
+
+#: How a day of each month is read out in the fix of an ambiguous date ("day 5 of January").
+_DAY_OF_MONTH = (N_("day {day} of January"), N_("day {day} of February"), N_("day {day} of March"),
+                 N_("day {day} of April"), N_("day {day} of May"), N_("day {day} of June"),
+                 N_("day {day} of July"), N_("day {day} of August"), N_("day {day} of September"),
+                 N_("day {day} of October"), N_("day {day} of November"), N_("day {day} of December"))
 
 
 def _ambiguity_fix(example: str, expr: str, name: str) -> str:
     found = _DAY_MONTH.match(example)
     first, second = (int(found.group(1)), int(found.group(2))) if found else (5, 1)
-    months = ("January", "February", "March", "April", "May", "June", "July", "August",
-              "September", "October", "November", "December")
-    readings = (f"day {first} of {months[second - 1]}" if 1 <= second <= 12 else "",
-                f"day {second} of {months[first - 1]}" if 1 <= first <= 12 else "")
-    read = " or ".join(r for r in readings if r)
-    return (f"{example!r} could be {read}. Parse it with the convention of the source, e.g. "
-            f"pd.to_datetime({expr}, format='%d/%m/%Y') (day first) or format='%m/%d/%Y' (month "
-            f"first), or cvmlib.validate.parse_dates({expr}, {name!r}, dayfirst=True).")
+    readings = [_(_DAY_OF_MONTH[month - 1]).format(day=day)
+                for day, month in ((first, second), (second, first)) if 1 <= month <= 12]
+    read = (_("{first} or {second}").format(first=readings[0], second=readings[1]) if len(readings) == 2
+            else readings[0] if readings else repr(example))
+    return _("{example!r} could be {readings}. Parse it with the convention of the source, e.g. "
+             "pd.to_datetime({expr}, format='%d/%m/%Y') (day first) or format='%m/%d/%Y' (month first), or "
+             "cvmlib.validate.parse_dates({expr}, {name!r}, dayfirst=True).").format(
+                 example=example, readings=read, expr=expr, name=name)
 
 
 def as_timestamp(value: Any, name: str = "snapshot_date", *, dayfirst: bool | None = None,
@@ -358,16 +465,16 @@ def as_timestamp(value: Any, name: str = "snapshot_date", *, dayfirst: bool | No
     ...
     cvmlib.validate.InputError: as_of is missing (None). Pass a date such as as_of='2026-01-01'. ...
     """
-    example = f"Pass a date such as {name}='2026-01-01'"
     if value is None:
-        raise InputError(f"{name} is missing (None). {example}. None is not a date, and not an "
-                         f"empty or open period either.")
+        raise InputError(_("{name} is missing (None). Pass a date such as {name}='2026-01-01'. None is not a "
+                           "date, and not an empty or open period either.").format(name=name))
     if isinstance(value, (bool, np.bool_, int, float, np.number)):
-        raise InputError(f"{name}={value!r} is a number, not a date. {example} (a date without "
-                         f"time means midnight) or a pd.Timestamp; for Unix seconds use "
-                         f"pd.Timestamp({value!r}, unit='s').")
+        raise InputError(_("{name}={value!r} is a number, not a date. Pass a date such as {name}='2026-01-01' "
+                           "(a date without time means midnight) or a pd.Timestamp; for Unix seconds use "
+                           "pd.Timestamp({value!r}, unit='s').").format(name=name, value=value))
     if isinstance(value, str) and not value.strip():
-        raise InputError(f"{name}={value!r} is empty. {example}.")
+        raise InputError(_("{name}={value!r} is empty. Pass a date such as {name}='2026-01-01'.").format(
+            name=name, value=value))
     try:
         if format is not None:
             ts = pd.to_datetime(value, format=format)
@@ -375,10 +482,9 @@ def as_timestamp(value: Any, name: str = "snapshot_date", *, dayfirst: bool | No
             order, bad, problem = _day_month_order(pd.Series([value]), dayfirst)
             if bad.any():
                 raise InputError(
-                    f"{name}={value!r} {problem.replace('are ', 'is ')}? Say which: pass an ISO "
-                    f"date ('2025-01-05'), a pd.Timestamp, or parse it with the convention of the "
-                    f"source, e.g. pd.to_datetime({value!r}, format='%d/%m/%Y') (day first) or "
-                    f"format='%m/%d/%Y' (month first)."
+                    join_sentences(_date_problem(problem, name, value), _("Say which: pass an ISO date ('2025-01-05'), a pd.Timestamp, or parse it with the "
+                        "convention of the source, e.g. pd.to_datetime({value!r}, format='%d/%m/%Y') (day "
+                        "first) or format='%m/%d/%Y' (month first).").format(value=value))
                 )
             ts = pd.to_datetime(value, dayfirst=bool(order))
         else:
@@ -387,11 +493,11 @@ def as_timestamp(value: Any, name: str = "snapshot_date", *, dayfirst: bool | No
         if isinstance(exc, InputError):
             raise
         raise InputError(
-            f"{name}={value!r} is not a date. {example} (a date without time means midnight) "
-            f"or a pd.Timestamp."
+            _("{name}={value!r} is not a date. Pass a date such as {name}='2026-01-01' (a date without time "
+              "means midnight) or a pd.Timestamp.").format(name=name, value=value)
         ) from exc
     if pd.isna(ts):
-        raise InputError(f"{name} is missing (NaT). {example}.")
+        raise InputError(_("{name} is missing (NaT). Pass a date such as {name}='2026-01-01'.").format(name=name))
     return pd.Timestamp(ts)
 
 
@@ -406,27 +512,32 @@ def _check_columns(df: pd.DataFrame, roles: Mapping[str, Hashable], table_name: 
     under its own name (no parameter to pass) maps to itself.
     """
     bound = set(roles.values())
+    table = _shown(table_name)
     for role, col in roles.items():
         own = role == str(col)  # required under its own name: no parameter to point at
-        label = "" if own else f" ({role})"
         if col in df.columns:
             if isinstance(df[col], pd.DataFrame):
-                raise InputError(
-                    f"Column {col!r}{label} appears {int((df.columns == col).sum())} times in "
-                    f"{table_name}. Column names must be unique: rename or drop the extra copies."
-                )
+                times = int((df.columns == col).sum())
+                text = (_("Column {column!r} appears {times} times in {table}. Column names must be unique: "
+                          "rename or drop the extra copies.") if own else
+                        _("Column {column!r} ({role}) appears {times} times in {table}. Column names must be "
+                          "unique: rename or drop the extra copies."))
+                raise InputError(text.format(column=col, role=role, times=times, table=table))
             continue
         guess = suggest_name(col, [c for c in df.columns if c not in bound])
         rename = f"df = df.rename(columns={{{guess!r}: {col!r}}})"
         if guess is None:
-            hint = "" if own else f" Pass {role}=<the column that holds it>."
+            text = (_("Column {column!r} is missing from {table}.") if own else
+                    _("Column {column!r} ({role}) is missing from {table}. Pass {role}=<the column that holds it>."))
         elif own:
-            hint = f" Did you mean {guess!r}? Rename it: {rename}."
+            text = _("Column {column!r} is missing from {table}. Did you mean {guess!r}? Rename it: {rename}.")
         else:
-            hint = f" Did you mean {guess!r}? Pass {role}={guess!r}, or rename the column: {rename}."
+            text = _("Column {column!r} ({role}) is missing from {table}. Did you mean {guess!r}? Pass "
+                     "{role}={guess!r}, or rename the column: {rename}.")
         raise InputError(
-            f"Column {col!r}{label} is missing from {table_name}.{hint} "
-            f"Available columns: {list(df.columns)}. First rows:\n{df.head(MAX_ROWS_SHOWN).to_string()}"
+            join_sentences(text.format(column=col, role=role, table=table, guess=guess, rename=rename),
+                           _("Available columns: {columns}. First rows:").format(columns=list(df.columns)))
+            + f"\n{df.head(MAX_ROWS_SHOWN).to_string()}"
         )
 
 
@@ -444,9 +555,10 @@ def require_table(table: Any, name: str, columns: Sequence[Hashable] = ()) -> pd
     cvmlib.validate.InputError: Column 'cost' is missing from the survey. Did you mean 'Cost'? ...
     """
     if not isinstance(table, pd.DataFrame):
-        raise InputError(f"{name} must be a pandas DataFrame; got {type(table).__name__}.")
+        raise InputError(_("{name} must be a pandas DataFrame; got {type}.").format(
+            name=_shown(name), type=type(table).__name__))
     if table.empty:
-        raise InputError(f"{name} is empty: there are no rows to analyse.")
+        raise InputError(_("{name} is empty: there are no rows to analyse.").format(name=_shown(name)))
     _check_columns(table, {str(c): c for c in columns}, name)
     return table
 
@@ -454,13 +566,16 @@ def require_table(table: Any, name: str, columns: Sequence[Hashable] = ()) -> pd
 def _check_ids(
     df: pd.DataFrame, col: Hashable, what: str, show: list[Hashable], encoded: EncodedIds | None
 ) -> None:
+    """No missing id in ``col``; ``what`` is ``"customer"`` or ``"order"``."""
     bad = _blank(df[col], encoded)
     if bad.any():
+        n = int(bad.sum())
+        ids = (ngettext("{n:,} missing customer id", "{n:,} missing customer ids", n) if what == "customer"
+               else ngettext("{n:,} missing order id", "{n:,} missing order ids", n)).format(n=n)
         raise _fail(
-            f"Column {col!r} has {_plural(int(bad.sum()), f'missing {what}')} (empty, blank or NaN). "
-            f"Every row needs one: drop these rows (e.g. guest orders) with "
-            f"df = df[df[{col!r}].notna()], fill them in, or clean the raw export first "
-            f"(cvmlib.clean.clean_orders).",
+            _("Column {column!r} has {missing} (empty, blank or NaN). Every row needs one: drop these rows "
+              "(e.g. guest orders) with df = df[df[{column!r}].notna()], fill them in, or clean the raw export "
+              "first (cvmlib.clean.clean_orders).").format(column=col, missing=ids),
             df, bad, show,
         )
 
@@ -472,18 +587,19 @@ def _mixed_tz_error(df: pd.DataFrame, col: Hashable, show: list[Hashable]) -> In
     if naive.any() and aware.any():
         bad = aware if aware.sum() <= naive.sum() else naive  # show the minority
         return _fail(
-            f"Column {col!r} mixes time-zone-aware timestamps ({_plural(int(aware.sum()), 'row')}) "
-            f"with naive ones ({_plural(int(naive.sum()), 'row')}); they cannot be compared. Decide "
-            f"which zone the naive ones are in and convert all to one convention, e.g. naive local "
-            f"time: pd.to_datetime(df[{col!r}], utc=True).dt.tz_convert('Asia/Shanghai')"
-            f".dt.tz_localize(None) (this reads naive values as UTC -- adjust if they are not).",
+            _("Column {column!r} mixes time-zone-aware timestamps ({aware}) with naive ones ({naive}); they "
+              "cannot be compared. Decide which zone the naive ones are in and convert all to one convention, "
+              "e.g. naive local time: pd.to_datetime(df[{column!r}], utc=True).dt.tz_convert('Asia/Shanghai')"
+              ".dt.tz_localize(None) (this reads naive values as UTC -- adjust if they are not).").format(
+                  column=col, aware=_rows(int(aware.sum())), naive=_rows(int(naive.sum()))),
             df, bad, show,
         )
     zones = labels[aware]
     bad = aware & ~labels.eq(zones.mode().iloc[0]).to_numpy() if len(zones) else aware
     return _fail(
-        f"Column {col!r} mixes time zones ({', '.join(map(str, zones.unique()[:5]))}). Convert to one "
-        f"zone, e.g. pd.to_datetime(df[{col!r}], utc=True).dt.tz_convert('Asia/Shanghai').",
+        _("Column {column!r} mixes time zones ({zones}). Convert to one zone, e.g. "
+          "pd.to_datetime(df[{column!r}], utc=True).dt.tz_convert('Asia/Shanghai').").format(
+              column=col, zones=", ".join(map(str, zones.unique()[:5]))),
         df, bad, show,
     )
 
@@ -498,8 +614,8 @@ def _parse_dates(
         missing = s.isna().to_numpy()
     elif pd.api.types.is_numeric_dtype(s.dtype) or s.dtype == bool:
         raise _fail(
-            f"Column {col!r} holds numbers, not dates. Convert it first, e.g. "
-            f"pd.to_datetime(df[{col!r}], unit='s') for Unix seconds, or parse the text form.",
+            _("Column {column!r} holds numbers, not dates. Convert it first, e.g. "
+              "pd.to_datetime(df[{column!r}], unit='s') for Unix seconds, or parse the text form.").format(column=col),
             df, np.ones(len(s), dtype=bool), show,
         )
     else:
@@ -509,8 +625,10 @@ def _parse_dates(
             parsed = pd.to_datetime(s.where(~missing), format=format, errors="coerce")
             bad = parsed.isna().to_numpy() & ~missing
             if bad.any():
-                raise _fail(f"Column {col!r} has {_plural(int(bad.sum()), 'value')} that do not "
-                            f"match format={format!r}.", df, bad, show)
+                n = int(bad.sum())
+                raise _fail(ngettext("Column {column!r} has {n:,} value that do not match format={format!r}.",
+                                     "Column {column!r} has {n:,} values that do not match format={format!r}.",
+                                     n).format(column=col, n=n, format=format), df, bad, show)
         else:
             try:  # ISO strings (the usual export) parse fast; fall back to per-value inference.
                 iso = pd.to_datetime(s, format="ISO8601", errors="coerce")
@@ -526,10 +644,9 @@ def _parse_dates(
                 bad[np.flatnonzero(present)[unclear]] = True
                 example = str(s[bad].iloc[0])
                 raise _fail(
-                    f"Column {col!r} has {_plural(int(bad.sum()), 'date')} that {problem}"
-                    f"{', and nothing in the column decides it' if 'ambiguous' in problem else ''}. "
-                    f"{_ambiguity_fix(example, f'df[{col!r}]', str(col))} "
-                    f"(A datetime64 column is taken as it is.)",
+                    join_sentences(_dates_problem(problem, col, int(bad.sum())),
+                                   _ambiguity_fix(example, f"df[{col!r}]", str(col)),
+                                   _("(A datetime64 column is taken as it is.)")),
                     df, bad, show,
                 )
             try:
@@ -542,17 +659,24 @@ def _parse_dates(
                 # Timestamps that failed to convert are time-zone conflicts, not bad text.
                 if s[bad].map(lambda v: isinstance(v, _dt.datetime)).any():
                     raise _mixed_tz_error(df, col, show)
+                n = int(bad.sum())
                 raise _fail(
-                    f"Column {col!r} has {_plural(int(bad.sum()), 'value')} that cannot be read "
-                    f"as a date. Fix or remove them (e.g. parse with an explicit format: "
-                    f"pd.to_datetime(df[{col!r}], format='%d.%m.%Y %H:%M')), or clean the raw export "
-                    f"with cvmlib.clean.clean_orders.",
+                    ngettext("Column {column!r} has {n:,} value that cannot be read as a date. Fix or remove them "
+                             "(e.g. parse with an explicit format: pd.to_datetime(df[{column!r}], "
+                             "format='%d.%m.%Y %H:%M')), or clean the raw export with cvmlib.clean.clean_orders.",
+                             "Column {column!r} has {n:,} values that cannot be read as a date. Fix or remove them "
+                             "(e.g. parse with an explicit format: pd.to_datetime(df[{column!r}], "
+                             "format='%d.%m.%Y %H:%M')), or clean the raw export with cvmlib.clean.clean_orders.",
+                             n).format(column=col, n=n),
                     df, bad, show,
                 )
     if missing.any() and not allow_missing:
+        n = int(missing.sum())
         raise _fail(
-            f"Column {col!r} has {_plural(int(missing.sum()), 'missing date')}. Every transaction "
-            f"needs a date: drop or fill these rows.",
+            ngettext("Column {column!r} has {n:,} missing date. Every transaction needs a date: drop or fill "
+                     "these rows.",
+                     "Column {column!r} has {n:,} missing dates. Every transaction needs a date: drop or fill "
+                     "these rows.", n).format(column=col, n=n),
             df, missing, show,
         )
     return parsed
@@ -561,7 +685,8 @@ def _parse_dates(
 def _parse_amounts(df: pd.DataFrame, col: Hashable, show: list[Hashable]) -> pd.Series:
     s = df[col]
     if s.dtype == bool or s.dtype.kind == "b":
-        raise _fail(f"Column {col!r} holds True/False, not amounts.", df, np.ones(len(s), bool), show)
+        raise _fail(_("Column {column!r} holds True/False, not amounts.").format(column=col),
+                    df, np.ones(len(s), bool), show)
     if pd.api.types.is_numeric_dtype(s.dtype):
         amounts = s.astype("float64")
         missing = amounts.isna().to_numpy()
@@ -571,21 +696,29 @@ def _parse_amounts(df: pd.DataFrame, col: Hashable, show: list[Hashable]) -> pd.
         bad = amounts.isna().to_numpy() & ~missing
         if bad.any():
             fix = numeric_text_hint(s[bad].astype("str").tolist(), f"df[{col!r}]")
+            n = int(bad.sum())
             raise _fail(
-                f"Column {col!r} has {_plural(int(bad.sum()), 'non-numeric value')}. {fix}",
+                join_sentences(ngettext("Column {column!r} has {n:,} non-numeric value.",
+                                        "Column {column!r} has {n:,} non-numeric values.", n).format(column=col, n=n),
+                               fix),
                 df, bad, show,
             )
     if missing.any():
+        n = int(missing.sum())
         raise _fail(
-            f"Column {col!r} has {_plural(int(missing.sum()), 'missing amount')} (NaN). Drop or "
-            f"fill these rows first.",
+            ngettext("Column {column!r} has {n:,} missing amount (NaN). Drop or fill these rows first.",
+                     "Column {column!r} has {n:,} missing amounts (NaN). Drop or fill these rows first.",
+                     n).format(column=col, n=n),
             df, missing, show,
         )
     infinite = np.isinf(amounts.to_numpy())
     if infinite.any():
+        n = int(infinite.sum())
         raise _fail(
-            f"Column {col!r} has {_plural(int(infinite.sum()), 'infinite value')} (inf), usually "
-            f"from a division by zero upstream. Fix or drop these rows.",
+            ngettext("Column {column!r} has {n:,} infinite value (inf), usually from a division by zero "
+                     "upstream. Fix or drop these rows.",
+                     "Column {column!r} has {n:,} infinite values (inf), usually from a division by zero "
+                     "upstream. Fix or drop these rows.", n).format(column=col, n=n),
             df, infinite, show,
         )
     return amounts
@@ -637,32 +770,47 @@ def _check_orders(
         ).to_numpy()
         if conflict.any():
             bad = suspects[conflict].sort_values(order_col, kind="stable")  # each order together
+            n = int(bad[order_col].nunique())
             raise _fail(
-                f"Column {order_col!r} has {_plural(bad[order_col].nunique(), 'order id')} that "
-                f"appear with different customers or dates ({_plural(len(bad), 'row')}). One "
-                f"order id must mean one purchase: fix the ids, or give different orders distinct "
-                f"ids. (Several rows of the same order with the same customer and date are fine: "
-                f"they are line items.)",
+                ngettext("Column {column!r} has {n:,} order id that appear with different customers or dates "
+                         "({rows}). One order id must mean one purchase: fix the ids, or give different orders "
+                         "distinct ids. (Several rows of the same order with the same customer and date are "
+                         "fine: they are line items.)",
+                         "Column {column!r} has {n:,} order ids that appear with different customers or dates "
+                         "({rows}). One order id must mean one purchase: fix the ids, or give different orders "
+                         "distinct ids. (Several rows of the same order with the same customer and date are "
+                         "fine: they are line items.)", n).format(column=order_col, n=n, rows=_rows(len(bad))),
                 bad, np.ones(len(bad), dtype=bool), show,
             )
     candidates = _repeated(_row_hashes(rows, hashes)) if exact else np.zeros(len(rows), dtype=bool)
     if candidates.any():
-        _check_exact_duplicates(rows[candidates], show, f"the same {order_col!r}")
+        _check_exact_duplicates(rows[candidates], show, order_col)
 
 
-def _check_exact_duplicates(df: pd.DataFrame, show: list[Hashable], what: str = "") -> None:
+def _check_exact_duplicates(df: pd.DataFrame, show: list[Hashable], order_col: Hashable | None = None) -> None:
     try:
         dup = df.duplicated(keep=False).to_numpy()
     except TypeError:  # unhashable values in an extra column: compare the named columns only
         dup = df[show].duplicated(keep=False).to_numpy()
     if dup.any():
+        n = int(dup.sum())
+        columns = ", ".join(map(repr, df.columns))
+        if order_col is None:
+            text = ngettext("The table has {n:,} row that are exact duplicates (identical values in every "
+                            "column: {columns}), usually from exporting the same data twice.",
+                            "The table has {n:,} rows that are exact duplicates (identical values in every "
+                            "column: {columns}), usually from exporting the same data twice.", n)
+        else:
+            text = ngettext("The table has {n:,} row that are exact duplicates (the same {order_col!r} and "
+                            "identical values in every column: {columns}), usually from exporting the same "
+                            "data twice.",
+                            "The table has {n:,} rows that are exact duplicates (the same {order_col!r} and "
+                            "identical values in every column: {columns}), usually from exporting the same "
+                            "data twice.", n)
         raise _fail(
-            f"The table has {_plural(int(dup.sum()), 'row')} that are exact duplicates "
-            f"({what + ' and ' if what else ''}identical values in every column: "
-            f"{', '.join(map(repr, df.columns))}), usually from exporting the same data twice. "
-            f"Remove them with df = df.drop_duplicates(), or clean the raw export with "
-            f"cvmlib.clean.clean_orders. If they are genuine separate purchases, add a column "
-            f"that tells them apart (e.g. a line number).",
+            join_sentences(text.format(n=n, columns=columns, order_col=order_col), _("Remove them with df = df.drop_duplicates(), or clean the raw export with "
+                "cvmlib.clean.clean_orders. If they are genuine separate purchases, add a column that tells "
+                "them apart (e.g. a line number).")),
             df, dup, show,
         )
 
@@ -769,17 +917,18 @@ def validate_transactions_with_ids(
     """
     if not isinstance(transactions, pd.DataFrame):
         raise InputError(
-            f"Expected a pandas DataFrame of transactions, got {type(transactions).__name__}. "
-            f"Load or convert it first, e.g. pd.read_csv(path) or pd.DataFrame(records)."
+            _("Expected a pandas DataFrame of transactions, got {type}. Load or convert it first, e.g. "
+              "pd.read_csv(path) or pd.DataFrame(records).").format(type=type(transactions).__name__)
         )
     if returns not in _RETURNS_POLICIES:
-        raise InputError(f"returns={returns!r} is not a policy; choose one of {_RETURNS_POLICIES}.")
+        raise InputError(_("returns={returns!r} is not a policy; choose one of {policies}.").format(
+            returns=returns, policies=_RETURNS_POLICIES))
     require_choice(duplicates, "duplicates", ["error", "keep"])
     df = transactions
     if len(df) == 0:
         raise InputError(
-            f"The transaction table is empty (0 rows; columns {list(df.columns)}). Check the "
-            f"file you loaded or the filter you applied before this call."
+            _("The transaction table is empty (0 rows; columns {columns}). Check the file you loaded or the "
+              "filter you applied before this call.").format(columns=list(df.columns))
         )
     roles = {"customer_col": customer_col, "order_col": order_col, "date_col": date_col,
              "amount_col": amount_col}
@@ -788,7 +937,7 @@ def validate_transactions_with_ids(
     show = list(roles.values())
 
     ids: dict[Hashable, EncodedIds] = {}
-    for col, what in ((customer_col, "customer ids"), (order_col, "order ids")):
+    for col, what in ((customer_col, "customer"), (order_col, "order")):
         if col is None:
             continue
         encoded = encode_ids(df[col])
@@ -806,16 +955,21 @@ def validate_transactions_with_ids(
             k = int(non_positive.sum())
             if returns == "error":
                 raise _fail(
-                    f"Column {amount_col!r} has {_plural(k, 'non-positive value')} (returns or "
-                    f"zero amounts). Choose a policy: returns=\"net\" keeps them as returns, "
-                    f"returns=\"exclude\" drops them with a warning, or clean the data first "
-                    f"(cvmlib.clean.clean_orders).",
+                    ngettext("Column {column!r} has {n:,} non-positive value (returns or zero amounts). Choose a "
+                             "policy: returns=\"net\" keeps them as returns, returns=\"exclude\" drops them "
+                             "with a warning, or clean the data first (cvmlib.clean.clean_orders).",
+                             "Column {column!r} has {n:,} non-positive values (returns or zero amounts). Choose a "
+                             "policy: returns=\"net\" keeps them as returns, returns=\"exclude\" drops them "
+                             "with a warning, or clean the data first (cvmlib.clean.clean_orders).",
+                             k).format(column=amount_col, n=k),
                     df, non_positive, show,
                 )
             if returns == "exclude":
                 warnings.warn(
-                    f"returns='exclude': dropped {_plural(k, 'row')} with a non-positive "
-                    f"{amount_col!r} (returns or zero amounts) of {len(out):,}.",
+                    ngettext("returns='exclude': dropped {n:,} row with a non-positive {column!r} (returns or "
+                             "zero amounts) of {total:,}.",
+                             "returns='exclude': dropped {n:,} rows with a non-positive {column!r} (returns or "
+                             "zero amounts) of {total:,}.", k).format(n=k, column=amount_col, total=len(out)),
                     UserWarning, stacklevel=3,  # the caller of the public function
                 )
                 out = out[~non_positive]
@@ -823,8 +977,8 @@ def validate_transactions_with_ids(
                 non_positive = np.zeros(len(out), dtype=bool)
                 if len(out) == 0:
                     raise InputError(
-                        f"No rows left: every {amount_col!r} is non-positive, and returns='exclude' "
-                        f"dropped them all. Check the sign of the amounts."
+                        _("No rows left: every {column!r} is non-positive, and returns='exclude' dropped them "
+                          "all. Check the sign of the amounts.").format(column=amount_col)
                     )
     else:
         non_positive = np.zeros(len(out), dtype=bool)
@@ -842,18 +996,25 @@ def validate_transactions_with_ids(
         snapshot = as_timestamp(snapshot_date)
         if (snapshot.tzinfo is None) != (getattr(out[date_col].dtype, "tz", None) is None):
             raise InputError(
-                f"snapshot_date {snapshot} and column {date_col!r} ({out[date_col].dtype}) do not "
-                f"agree on time zones: make both naive or both time-zone-aware."
+                _("snapshot_date {snapshot} and column {column!r} ({dtype}) do not agree on time zones: make "
+                  "both naive or both time-zone-aware.").format(snapshot=snapshot, column=date_col,
+                                                               dtype=out[date_col].dtype)
             )
         after = (out[date_col] > snapshot).to_numpy()
         if after.any():
             last = out[date_col].max()
+            n = int(after.sum())
             raise _fail(
-                f"Column {date_col!r} has {_plural(int(after.sum()), 'date')} after snapshot_date "
-                f"{snapshot}. The snapshot is the 'as of' moment of the analysis, so no purchase "
-                f"can come after it: choose a later snapshot_date (e.g. "
-                f"'{(last.normalize() + pd.Timedelta(days=1)):%Y-%m-%d}', the day after the last "
-                f"purchase) or keep only earlier rows: df[df[{date_col!r}] <= snapshot_date].",
+                ngettext("Column {column!r} has {n:,} date after snapshot_date {snapshot}. The snapshot is the "
+                         "'as of' moment of the analysis, so no purchase can come after it: choose a later "
+                         "snapshot_date (e.g. '{later}', the day after the last purchase) or keep only earlier "
+                         "rows: df[df[{column!r}] <= snapshot_date].",
+                         "Column {column!r} has {n:,} dates after snapshot_date {snapshot}. The snapshot is the "
+                         "'as of' moment of the analysis, so no purchase can come after it: choose a later "
+                         "snapshot_date (e.g. '{later}', the day after the last purchase) or keep only earlier "
+                         "rows: df[df[{column!r}] <= snapshot_date].", n).format(
+                    column=date_col, n=n, snapshot=snapshot,
+                    later=f"{(last.normalize() + pd.Timedelta(days=1)):%Y-%m-%d}"),
                 out, after, show,
             )
     return out, ids
@@ -896,13 +1057,13 @@ def resolve_snapshot_date(dates: pd.Series, snapshot_date: Any = None) -> pd.Tim
     frame = dates.to_frame(name=dates.name if dates.name is not None else "date")
     col = frame.columns[0]
     if len(frame) == 0:
-        raise InputError(f"Column {col!r} is empty: cannot default snapshot_date to the last "
-                         f"purchase. Pass snapshot_date explicitly.")
+        raise InputError(_("Column {column!r} is empty: cannot default snapshot_date to the last purchase. "
+                           "Pass snapshot_date explicitly.").format(column=col))
     last = _parse_dates(frame, col, [col]).max()
     snapshot = last.normalize() + pd.Timedelta(days=1)
     warnings.warn(
-        f"snapshot_date not given: using {snapshot:%Y-%m-%d} (midnight after the last purchase, "
-        f"{last}). Pass snapshot_date='{snapshot:%Y-%m-%d}' to make it explicit.",
+        _("snapshot_date not given: using {snapshot} (midnight after the last purchase, {last}). Pass "
+          "snapshot_date='{snapshot}' to make it explicit.").format(snapshot=f"{snapshot:%Y-%m-%d}", last=last),
         UserWarning, stacklevel=2,
     )
     return snapshot
@@ -931,8 +1092,8 @@ def resolve_observation_end(days: pd.Series, observation_end: Any = None) -> pd.
     if observation_end is not None:
         return as_timestamp(observation_end, "observation_end").normalize()
     end = pd.Timestamp(days.max()).normalize()
-    warnings.warn(f"observation_end not given: using the last purchase day, {end:%Y-%m-%d}.",
-                  UserWarning, stacklevel=3)
+    warnings.warn(_("observation_end not given: using the last purchase day, {end}.").format(
+        end=f"{end:%Y-%m-%d}"), UserWarning, stacklevel=3)
     return end
 
 
@@ -976,46 +1137,47 @@ def numeric_text_hint(texts: Sequence[str], expr: str) -> str:
         return any(pattern.match(t) for t in sample)
 
     if any(_CURRENCY.search(t) for t in sample):
-        return (f"They carry a currency sign or code (e.g. {sample[0]!r}): remove it, e.g. "
-                f"pd.to_numeric({expr}.str.replace(r'[^0-9.,+-]', '', regex=True)), and record the "
-                f"currency in the column name.")
+        return _("They carry a currency sign or code (e.g. {example!r}): remove it, e.g. "
+                 "pd.to_numeric({expr}.str.replace(r'[^0-9.,+-]', '', regex=True)), and record the currency in "
+                 "the column name.").format(example=sample[0], expr=expr)
     thousands = [t for t in sample if _THOUSANDS.match(t)]
     if any("." in t for t in thousands) or (thousands and not share(_DECIMAL_COMMA)):
-        return (f"They contain thousands separators (e.g. {thousands[0]!r}): remove them, e.g. "
-                f"pd.to_numeric({expr}.str.replace(',', '')), or read the file with "
-                f"pd.read_csv(..., thousands=',').")
+        return _("They contain thousands separators (e.g. {example!r}): remove them, e.g. "
+                 "pd.to_numeric({expr}.str.replace(',', '')), or read the file with "
+                 "pd.read_csv(..., thousands=',').").format(example=thousands[0], expr=expr)
     if share(_EUROPEAN) and any("," in t for t in sample):
         example = next(t for t in sample if _EUROPEAN.match(t))
-        return (f"They use '.' for thousands and ',' for decimals (e.g. {example!r}): read the file "
-                f"with pd.read_csv(..., thousands='.', decimal=','), or convert with "
-                f"pd.to_numeric({expr}.str.replace('.', '').str.replace(',', '.')).")
+        return _("They use '.' for thousands and ',' for decimals (e.g. {example!r}): read the file with "
+                 "pd.read_csv(..., thousands='.', decimal=','), or convert with "
+                 "pd.to_numeric({expr}.str.replace('.', '').str.replace(',', '.')).").format(example=example, expr=expr)
     if thousands:  # "1,234" alone: a thousands separator or a decimal comma
-        return (f"{thousands[0]!r} is either 1234 (thousands separator) or 1.234 (decimal comma): "
-                f"check the source, then remove the separators with {expr}.str.replace(',', '') or "
-                f"read the file with pd.read_csv(..., decimal=',').")
+        return _("{example!r} is either 1234 (thousands separator) or 1.234 (decimal comma): check the source, "
+                 "then remove the separators with {expr}.str.replace(',', '') or read the file with "
+                 "pd.read_csv(..., decimal=',').").format(example=thousands[0], expr=expr)
     if share(_DECIMAL_COMMA):
-        return ("They look like decimal commas ('12,50'): read the file with "
-                f"pd.read_csv(..., decimal=',') or convert with "
-                f"pd.to_numeric({expr}.str.replace(',', '.')).")
-    return f"Fix or remove them, then convert with pd.to_numeric({expr})."
+        return _("They look like decimal commas ('12,50'): read the file with pd.read_csv(..., decimal=',') or "
+                 "convert with pd.to_numeric({expr}.str.replace(',', '.')).").format(expr=expr)
+    return _("Fix or remove them, then convert with pd.to_numeric({expr}).").format(expr=expr)
 
 
 def _label(name: Hashable, frame: pd.DataFrame | None) -> str:
-    return f"Column {name!r}" if frame is not None else str(name)
+    return _("Column {column!r}").format(column=name) if frame is not None else str(name)
 
 
 def _two_d_error(values: Any, name: Hashable) -> InputError:
     if isinstance(values, pd.DataFrame):
         return InputError(
-            f"{name} must hold one value per row (a Series or a 1-D array); got a DataFrame with "
-            f"columns {list(values.columns)[:6]}. Select one column, e.g. table[{str(values.columns[0])!r}]."
-            if len(values.columns) else f"{name} must be one value per row; got an empty DataFrame."
+            _("{name} must hold one value per row (a Series or a 1-D array); got a DataFrame with columns "
+              "{columns}. Select one column, e.g. table[{first!r}].").format(
+                  name=name, columns=list(values.columns)[:6], first=str(values.columns[0]))
+            if len(values.columns) else
+            _("{name} must be one value per row; got an empty DataFrame.").format(name=name)
         )
     shape = getattr(values, "shape", None) or np.shape(values)
     return InputError(
-        f"{name} must be one-dimensional (one value per row); got an array of shape {tuple(shape)}. "
-        f"Nothing is flattened silently: select the column you mean (e.g. values[:, 0]) or "
-        f"flatten it yourself if that is what you mean (values.ravel())."
+        _("{name} must be one-dimensional (one value per row); got an array of shape {shape}. Nothing is "
+          "flattened silently: select the column you mean (e.g. values[:, 0]) or flatten it yourself if that "
+          "is what you mean (values.ravel()).").format(name=name, shape=tuple(shape))
     )
 
 
@@ -1041,8 +1203,8 @@ def require_1d(values: Any, name: Hashable) -> pd.Series | np.ndarray:
     if isinstance(values, pd.Index):
         return values.to_numpy()
     if isinstance(values, (str, bytes)) or values is None or np.ndim(values) == 0:
-        raise InputError(f"{name} must be one value per row (a Series, a list or a 1-D array); got "
-                         f"a single {type(values).__name__}: {values!r}.")
+        raise InputError(_("{name} must be one value per row (a Series, a list or a 1-D array); got a single "
+                           "{type}: {value!r}.").format(name=name, type=type(values).__name__, value=values))
     try:
         arr = np.asarray(values)
     except (TypeError, ValueError):  # ragged nested lists
@@ -1076,8 +1238,9 @@ def require_not_empty(values: Any, name: Hashable, what: str = "rows") -> Any:
     """
     size = len(values) if hasattr(values, "__len__") else np.size(values)
     if size == 0:
-        raise InputError(f"{name} is empty: there are no {what} to work with. An empty selection "
-                         f"has no result: check the filter or the file that produced it.")
+        raise InputError(_("{name} is empty: there are no {what} to work with. An empty selection has no "
+                           "result: check the filter or the file that produced it.").format(
+                               name=name, what=_shown(what)))
     return values
 
 
@@ -1095,8 +1258,8 @@ def _float_data(series: pd.Series, name: Hashable, frame: pd.DataFrame | None,
     dtype = series.dtype
     shown, cols = _display(series, name, frame, columns)
     if pd.api.types.is_bool_dtype(dtype):
-        raise _fail(f"{label} holds True/False, not numbers (a bool is not a number here). Convert "
-                    f"deliberately if you mean 0/1: .astype(int).", shown, np.ones(len(series), bool), cols)
+        raise _fail(_("{label} holds True/False, not numbers (a bool is not a number here). Convert deliberately "
+                      "if you mean 0/1: .astype(int).").format(label=label), shown, np.ones(len(series), bool), cols)
     if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype):
         return series.to_numpy(dtype=np.float64, na_value=np.nan)
     if dtype == object or pd.api.types.is_string_dtype(dtype):
@@ -1104,46 +1267,60 @@ def _float_data(series: pd.Series, name: Hashable, frame: pd.DataFrame | None,
         is_text = np.fromiter((isinstance(v, str) for v in values), bool, len(values))
         is_bool = np.fromiter((isinstance(v, (bool, np.bool_)) for v in values), bool, len(values))
         if is_text.any():
-            raise _fail(f"{label} has {_plural(int(is_text.sum()), 'value')} written as text, not "
-                        f"numbers. {numeric_text_hint([str(v) for v in values[is_text]], f'df[{name!r}]' if frame is not None else str(name))}",
-                        shown, is_text, cols)
+            n = int(is_text.sum())
+            fix = numeric_text_hint([str(v) for v in values[is_text]], f"df[{name!r}]" if frame is not None else str(name))
+            raise _fail(join_sentences(ngettext("{label} has {n:,} value written as text, not numbers.",
+                                                "{label} has {n:,} values written as text, not numbers.",
+                                                n).format(label=label, n=n), fix), shown, is_text, cols)
         if is_bool.any():
-            raise _fail(f"{label} has {_plural(int(is_bool.sum()), 'True/False value')}, not numbers.",
+            n = int(is_bool.sum())
+            raise _fail(ngettext("{label} has {n:,} True/False value, not numbers.",
+                                 "{label} has {n:,} True/False values, not numbers.", n).format(label=label, n=n),
                         shown, is_bool, cols)
         numbers = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
         bad = np.isnan(numbers) & ~pd.isna(series).to_numpy()
         if bad.any():
-            raise _fail(f"{label} has {_plural(int(bad.sum()), 'value')} that are not numbers.",
+            n = int(bad.sum())
+            raise _fail(ngettext("{label} has {n:,} value that are not numbers.",
+                                 "{label} has {n:,} values that are not numbers.", n).format(label=label, n=n),
                         shown, bad, cols)
         return numbers
-    raise InputError(f"{label} must be numeric; got dtype {dtype}. Convert it first (e.g. "
-                     f"pd.to_numeric, or .astype(int) for numeric categories).")
+    raise InputError(_("{label} must be numeric; got dtype {dtype}. Convert it first (e.g. pd.to_numeric, or "
+                       ".astype(int) for numeric categories).").format(label=label, dtype=dtype))
 
 
 def _scalar_float(value: Any, name: Hashable) -> float:
     if value is None:
-        raise InputError(f"{name} is missing (None); pass a number.")
+        raise InputError(_("{name} is missing (None); pass a number.").format(name=name))
     if isinstance(value, (bool, np.bool_)):
-        raise InputError(f"{name}={value!r} is a bool, not a number. Pass a number.")
+        raise InputError(_("{name}={value!r} is a bool, not a number. Pass a number.").format(name=name, value=value))
     if isinstance(value, str):
-        raise InputError(f"{name}={value!r} is text, not a number. "
-                         f"{numeric_text_hint([value], repr(value)).replace('They ', 'It ')}")
+        # the hint speaks of "them" (values of a column); of one value, in English, "It"
+        fix = numeric_text_hint([value], repr(value)).replace("They ", "It ")
+        raise InputError(join_sentences(_("{name}={value!r} is text, not a number.").format(name=name, value=value), fix))
     if isinstance(value, (int, float, np.integer, np.floating)):
         return float(value)
-    raise InputError(f"{name} must be a number; got {type(value).__name__}: {value!r}.")
+    raise InputError(_("{name} must be a number; got {type}: {value!r}.").format(
+        name=name, type=type(value).__name__, value=value))
+
+
+#: How a guard says what is wrong: for one value (a message with ``{name}`` and ``{value}``), and
+#: for ``n`` rows of a column or Series (a function of ``n`` giving a message with ``{label}`` and
+#: ``{n}``); both may use the extra values the guard passes (``{interval}``, ``{minimum}``).
+Problem = tuple[str, Any]
 
 
 def _checked(
     values: Any, name: Hashable, frame: pd.DataFrame | None, columns: Sequence[Hashable] | None,
-    allow_missing: bool, test: Any = None, problem: tuple[str, str, str] = ("", "", ""), fix: str = "",
-    scalar: bool = False,
+    allow_missing: bool, test: Any = None, problem: Problem | None = None, fix: str = "",
+    scalar: bool = False, **extra: Any,
 ) -> Any:
     """The shared path of the numeric guards: convert, check finiteness and ``test``, return.
 
-    ``problem`` is how a failing value is described: for a scalar ("is negative"), and as a
-    noun phrase for one and for several rows ("negative value", "negative values").
+    ``problem`` is how a failing value is described (see :data:`Problem`); ``extra`` fills its
+    other placeholders.
     """
-    tail = f" {fix}" if fix else ""
+    tail = _shown(fix)
     if scalar:
         require_scalar(values, name)
     if not isinstance(values, (pd.Series, pd.DataFrame, pd.Index, np.ndarray, list, tuple, range)):
@@ -1151,10 +1328,12 @@ def _checked(
         if np.isnan(number) and allow_missing:
             return number
         if not np.isfinite(number):
-            raise InputError(f"{name}={value_text(values)} is not a finite number. Pass a finite number"
-                             f"{' (missing values are not allowed here)' if np.isnan(number) else ''}.")
-        if test is not None and test(np.array([number]))[0]:
-            raise InputError(f"{name}={value_text(values)} {problem[0]}.{tail}")
+            text = (_("{name}={value} is not a finite number. Pass a finite number (missing values are not "
+                      "allowed here).") if np.isnan(number) else
+                    _("{name}={value} is not a finite number. Pass a finite number."))
+            raise InputError(text.format(name=name, value=value_text(values)))
+        if test is not None and problem is not None and test(np.array([number]))[0]:
+            raise InputError(join_sentences(_(problem[0]).format(name=name, value=value_text(values), **extra), tail))
         return number
     checked = require_1d(values, name)
     series = checked if isinstance(checked, pd.Series) else pd.Series(checked)
@@ -1165,16 +1344,29 @@ def _checked(
     bad = ~np.isfinite(data) & ~(missing if allow_missing else False)
     if bad.any():
         n_inf = int((bad & ~missing).sum())
-        what = ("missing or infinite values" if n_inf and missing[bad].any()
-                else "infinite values (inf)" if n_inf else "missing values (NaN)")
-        raise _fail(f"{label} has {_plural(int(bad.sum()), 'row')} with {what}; every row needs a "
-                    f"finite number. Fill or drop them first, and say which.", shown, bad, cols)
-    if test is not None:
+        n = int(bad.sum())
+        if n_inf and missing[bad].any():
+            text = ngettext("{label} has {n:,} row with missing or infinite values; every row needs a finite "
+                            "number. Fill or drop them first, and say which.",
+                            "{label} has {n:,} rows with missing or infinite values; every row needs a finite "
+                            "number. Fill or drop them first, and say which.", n)
+        elif n_inf:
+            text = ngettext("{label} has {n:,} row with infinite values (inf); every row needs a finite number. "
+                            "Fill or drop them first, and say which.",
+                            "{label} has {n:,} rows with infinite values (inf); every row needs a finite number. "
+                            "Fill or drop them first, and say which.", n)
+        else:
+            text = ngettext("{label} has {n:,} row with missing values (NaN); every row needs a finite number. "
+                            "Fill or drop them first, and say which.",
+                            "{label} has {n:,} rows with missing values (NaN); every row needs a finite number. "
+                            "Fill or drop them first, and say which.", n)
+        raise _fail(text.format(label=label, n=n), shown, bad, cols)
+    if test is not None and problem is not None:
         with np.errstate(invalid="ignore"):
             bad = test(data) & ~missing
         if bad.any():
             k = int(bad.sum())
-            raise _fail(f"{label} has {k:,} {problem[1] if k == 1 else problem[2]}.{tail}", shown, bad, cols)
+            raise _fail(join_sentences(problem[1](k).format(label=label, n=k, **extra), tail), shown, bad, cols)
     if isinstance(checked, pd.Series):
         return pd.Series(data, index=checked.index, name=checked.name)
     return data
@@ -1197,8 +1389,8 @@ def require_scalar(value: Any, name: Hashable) -> Any:
     """
     many = isinstance(value, (pd.Series, pd.DataFrame, pd.Index, list, tuple, set, dict, range))
     if many or (isinstance(value, np.ndarray) and value.ndim != 0):
-        raise InputError(f"{name} must be a single value; got a {type(value).__name__}: "
-                         f"{value!r}"[:200] + ".")
+        raise InputError(_("{name} must be a single value; got a {type}: {value}.").format(
+            name=name, type=type(value).__name__, value=repr(value)[:160]))
     return value
 
 
@@ -1213,6 +1405,18 @@ def value_text(value: Any) -> str:
     if isinstance(value, (float, np.floating)):
         return repr(float(value))
     return repr(value)
+
+
+_NEGATIVE: Problem = (N_("{name}={value} is negative."), lambda n: ngettext(
+    "{label} has {n:,} negative value.", "{label} has {n:,} negative values.", n))
+_NOT_POSITIVE: Problem = (N_("{name}={value} is not positive (> 0)."), lambda n: ngettext(
+    "{label} has {n:,} value that is not positive (> 0).", "{label} has {n:,} values that are not positive (> 0).", n))
+_NOT_WHOLE: Problem = (N_("{name}={value} is not a whole number."), lambda n: ngettext(
+    "{label} has {n:,} value that is not a whole number.", "{label} has {n:,} values that are not whole numbers.", n))
+_BELOW: Problem = (N_("{name}={value} is below {minimum}."), lambda n: ngettext(
+    "{label} has {n:,} value below {minimum}.", "{label} has {n:,} values below {minimum}.", n))
+_OUTSIDE: Problem = (N_("{name}={value} is outside {interval}."), lambda n: ngettext(
+    "{label} has {n:,} value outside {interval}.", "{label} has {n:,} values outside {interval}.", n))
 
 
 def require_numeric(values: NumbersT, name: Hashable, *, frame: pd.DataFrame | None = None,
@@ -1291,8 +1495,7 @@ def require_non_negative(values: NumbersT, name: Hashable, *, frame: pd.DataFram
     ...
     cvmlib.validate.InputError: cost_per_order=-2 is negative.
     """
-    return _checked(values, name, frame, columns, allow_missing,
-                    lambda x: x < 0, ("is negative", "negative value", "negative values"), fix, scalar)
+    return _checked(values, name, frame, columns, allow_missing, lambda x: x < 0, _NEGATIVE, fix, scalar)
 
 
 def require_positive(values: NumbersT, name: Hashable, *, frame: pd.DataFrame | None = None,
@@ -1307,9 +1510,7 @@ def require_positive(values: NumbersT, name: Hashable, *, frame: pd.DataFrame | 
     ...
     cvmlib.validate.InputError: budget=0 is not positive (> 0).
     """
-    return _checked(values, name, frame, columns, allow_missing,
-                    lambda x: x <= 0, ("is not positive (> 0)", "value that is not positive (> 0)",
-                                       "values that are not positive (> 0)"), fix, scalar)
+    return _checked(values, name, frame, columns, allow_missing, lambda x: x <= 0, _NOT_POSITIVE, fix, scalar)
 
 
 def require_whole_number(values: NumbersT, name: Hashable, *, frame: pd.DataFrame | None = None,
@@ -1324,19 +1525,18 @@ def require_whole_number(values: NumbersT, name: Hashable, *, frame: pd.DataFram
     ...
     cvmlib.validate.InputError: frequency has 1 value that is not a whole number. ...
     """
-    out = _checked(values, name, frame, columns, allow_missing, lambda x: x != np.round(x),
-                   ("is not a whole number", "value that is not a whole number",
-                    "values that are not whole numbers"), scalar=scalar)
+    out = _checked(values, name, frame, columns, allow_missing, lambda x: x != np.round(x), _NOT_WHOLE,
+                   scalar=scalar)
     if minimum is not None:
-        out = _checked(out, name, frame, columns,
-                       allow_missing, lambda x: x < minimum,
-                       (f"is below {minimum:g}", f"value below {minimum:g}", f"values below {minimum:g}"))
+        out = _checked(out, name, frame, columns, allow_missing, lambda x: x < minimum, _BELOW,
+                       minimum=f"{minimum:g}")
     return out
 
 
 def _outside(lo: float, hi: float, inclusive: Inclusive) -> Any:
     if inclusive not in ("both", "neither", "left", "right"):
-        raise InputError(f"inclusive={inclusive!r} must be 'both', 'neither', 'left' or 'right'.")
+        raise InputError(_("inclusive={inclusive!r} must be 'both', 'neither', 'left' or 'right'.").format(
+            inclusive=inclusive))
     low_ok = (lambda x: x >= lo) if inclusive in ("both", "left") else (lambda x: x > lo)
     high_ok = (lambda x: x <= hi) if inclusive in ("both", "right") else (lambda x: x < hi)
     return lambda x: ~(low_ok(x) & high_ok(x))
@@ -1362,10 +1562,8 @@ def require_within(values: NumbersT, name: Hashable, lo: float, hi: float, *, in
     ...
     cvmlib.validate.InputError: cost has 1 value outside [1, 5]. ...
     """
-    where = _interval(lo, hi, inclusive)
-    return _checked(values, name, frame, columns, allow_missing,
-                    _outside(lo, hi, inclusive), (f"is outside {where}", f"value outside {where}",
-                                                  f"values outside {where}"), fix, scalar)
+    return _checked(values, name, frame, columns, allow_missing, _outside(lo, hi, inclusive), _OUTSIDE, fix, scalar,
+                    interval=_interval(lo, hi, inclusive))
 
 
 def require_probability(values: NumbersT, name: Hashable, *, inclusive: Inclusive = "both",
@@ -1384,7 +1582,7 @@ def require_probability(values: NumbersT, name: Hashable, *, inclusive: Inclusiv
     """
     return require_within(values, name, 0.0, 1.0, inclusive=inclusive, frame=frame, columns=columns,
                           allow_missing=allow_missing, scalar=scalar,
-                          fix="Rates are shares of 1: write 80 % as 0.8.")
+                          fix=N_("Rates are shares of 1: write 80 % as 0.8."))
 
 
 def require_increasing(values: Any, name: Hashable, *, strict: bool = True) -> np.ndarray:
@@ -1402,7 +1600,9 @@ def require_increasing(values: Any, name: Hashable, *, strict: bool = True) -> n
     data = np.asarray(require_finite(np.asarray(require_1d(values, name)), name), dtype=np.float64)
     steps = np.diff(data)
     if (steps <= 0).any() if strict else (steps < 0).any():
-        raise InputError(f"{name} must be {'strictly ' if strict else ''}increasing; got {data.tolist()}.")
+        text = _("{name} must be strictly increasing; got {values}.") if strict else \
+            _("{name} must be increasing; got {values}.")
+        raise InputError(text.format(name=name, values=data.tolist()))
     return data
 
 
@@ -1421,8 +1621,8 @@ def require_finite_sum(values: Any, name: Hashable) -> float:
     with np.errstate(over="ignore"):
         total = float(np.sum(np.asarray(values, dtype=np.float64)))
     if not np.isfinite(total):
-        raise InputError(f"{name} are too large to add up: their total overflows (above 1.8e308). "
-                         f"Use a larger unit (e.g. thousands) so that totals and shares stay finite.")
+        raise InputError(_("{name} are too large to add up: their total overflows (above 1.8e308). Use a larger "
+                           "unit (e.g. thousands) so that totals and shares stay finite.").format(name=name))
     return total
 
 
@@ -1443,11 +1643,14 @@ def require_int(value: Any, name: Hashable, *, minimum: int | None = None, maxim
     cvmlib.validate.InputError: k must be at least 1; got 0.
     """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise InputError(f"{name} must be a whole number; got {value_text(value)} ({type(value).__name__}).")
+        raise InputError(_("{name} must be a whole number; got {value} ({type}).").format(
+            name=name, value=value_text(value), type=type(value).__name__))
     if minimum is not None and value < minimum:
-        raise InputError(f"{name} must be at least {minimum}; got {value!r}.")
+        raise InputError(_("{name} must be at least {minimum}; got {value!r}.").format(
+            name=name, minimum=minimum, value=value))
     if maximum is not None and value > maximum:
-        raise InputError(f"{name} must be at most {maximum}; got {value!r}.")
+        raise InputError(_("{name} must be at most {maximum}; got {value!r}.").format(
+            name=name, maximum=maximum, value=value))
     return int(value)
 
 
@@ -1473,14 +1676,15 @@ def require_bool(value: Any, name: Hashable, *, frame: pd.DataFrame | None = Non
     if isinstance(value, (pd.Series, np.ndarray, list, tuple)):
         series = as_series(value, name)
         if not pd.api.types.is_bool_dtype(series.dtype) or series.isna().any():
-            raise InputError(f"{_label(name, frame)} must hold True/False values; got dtype {series.dtype}. "
-                             f"Text such as 'False' or numbers are not bools: convert deliberately, "
-                             f"e.g. .eq('True').")
+            raise InputError(_("{label} must hold True/False values; got dtype {dtype}. Text such as 'False' or "
+                               "numbers are not bools: convert deliberately, e.g. .eq('True').").format(
+                                   label=_label(name, frame), dtype=series.dtype))
         return value
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
-    raise InputError(f"{name} must be True or False; got {value!r} ({type(value).__name__}). A string "
-                     f"or a number is not a bool (the text 'False' would count as True).")
+    raise InputError(_("{name} must be True or False; got {value!r} ({type}). A string or a number is not a bool "
+                       "(the text 'False' would count as True).").format(
+                           name=name, value=value, type=type(value).__name__))
 
 
 def require_numeric_table(table: Any, name: str, columns: Sequence[Hashable] | None = None, *,
@@ -1497,7 +1701,7 @@ def require_numeric_table(table: Any, name: str, columns: Sequence[Hashable] | N
     require_table(table, name, columns or ())
     chosen = list(table.columns) if columns is None else list(columns)
     if not chosen:
-        raise InputError(f"{name} has no columns: it needs at least one numeric column.")
+        raise InputError(_("{name} has no columns: it needs at least one numeric column.").format(name=_shown(name)))
     for col in chosen:
         require_finite(table[col], col, frame=table, columns=[col], allow_missing=allow_missing)
     return table
@@ -1521,8 +1725,9 @@ def require_choice(value: Any, name: Hashable, choices: Sequence[Any]) -> Any:
     except (TypeError, ValueError):  # an array compared with a string
         pass
     guess = suggest_name(value, list(choices)) if isinstance(value, str) else None
-    hint = f" Did you mean {guess!r}?" if guess is not None else ""
-    raise InputError(f"{name}={value!r} is not one of {list(choices)}.{hint}")
+    text = (_("{name}={value!r} is not one of {choices}. Did you mean {guess!r}?") if guess is not None
+            else _("{name}={value!r} is not one of {choices}."))
+    raise InputError(text.format(name=name, value=value, choices=list(choices), guess=guess))
 
 
 def require_present(values: Any, name: Hashable, *, what: str = "a value", frame: pd.DataFrame | None = None,
@@ -1540,9 +1745,12 @@ def require_present(values: Any, name: Hashable, *, what: str = "a value", frame
     blank = _blank(series)
     if blank.any():
         shown, cols = _display(series, name, frame, columns)
-        raise _fail(f"{_label(name, frame)} has {_plural(int(blank.sum()), 'missing value')} (empty, "
-                    f"blank or NaN); every row needs {what}. Fill them or drop those rows first, and "
-                    f"say which.", shown, blank, cols)
+        n = int(blank.sum())
+        raise _fail(ngettext("{label} has {n:,} missing value (empty, blank or NaN); every row needs {what}. Fill "
+                             "them or drop those rows first, and say which.",
+                             "{label} has {n:,} missing values (empty, blank or NaN); every row needs {what}. Fill "
+                             "them or drop those rows first, and say which.", n).format(
+                                 label=_label(name, frame), n=n, what=_shown(what)), shown, blank, cols)
     return series
 
 
@@ -1562,8 +1770,12 @@ def require_unique(values: Any, name: Hashable, *, what: str = "id", frame: pd.D
     if dup.any():
         shown, cols = _display(series, name, frame, columns)
         first = ", ".join(map(repr, pd.unique(series[dup])[:3]))
-        raise _fail(f"{_label(name, frame)} has {_plural(int(dup.sum()), 'row')} with a repeated {what} "
-                    f"({first}); one row per {what}. Aggregate or drop the repeats first.", shown, dup, cols)
+        n = int(dup.sum())
+        raise _fail(ngettext("{label} has {n:,} row with a repeated {what} ({first}); one row per {what}. Aggregate "
+                             "or drop the repeats first.",
+                             "{label} has {n:,} rows with a repeated {what} ({first}); one row per {what}. Aggregate "
+                             "or drop the repeats first.", n).format(
+                                 label=_label(name, frame), n=n, what=_shown(what), first=first), shown, dup, cols)
 
 
 def _id_values(ids: Any, name: Hashable) -> pd.Index:
@@ -1612,16 +1824,19 @@ def require_same_ids(left: Any, right: Any, left_name: Hashable, right_name: Has
     if not (missing.any() or extra.any()):
         return
     parts = []
+    left_shown, right_shown = _shown(left_name), _shown(right_name)
     if missing.any():
         ids = list(pd.unique(lids[missing]))
-        parts.append(f"{_plural(len(ids), 'id')} of {left_name} {'is' if len(ids) == 1 else 'are'} "
-                     f"missing from {right_name}: {_ids_text(ids)}.")
+        parts.append(ngettext("{n:,} id of {left} is missing from {right}: {ids}.",
+                              "{n:,} ids of {left} are missing from {right}: {ids}.", len(ids)).format(
+                                  n=len(ids), left=left_shown, right=right_shown, ids=_ids_text(ids)))
     if extra.any():
         ids = list(pd.unique(rids[extra]))
-        parts.append(f"{_plural(len(ids), 'id')} of {right_name} {'is' if len(ids) == 1 else 'are'} "
-                     f"not in {left_name}: {_ids_text(ids)}.")
-    message = (" ".join(parts) + " Nothing is dropped silently in a join: give both the same ids "
-               "(select the common ones explicitly if that is what you mean, and say so).")
+        parts.append(ngettext("{n:,} id of {right} is not in {left}: {ids}.",
+                              "{n:,} ids of {right} are not in {left}: {ids}.", len(ids)).format(
+                                  n=len(ids), left=left_shown, right=right_shown, ids=_ids_text(ids)))
+    message = join_sentences(*parts, _("Nothing is dropped silently in a join: give both the same ids (select the "
+                                       "common ones explicitly if that is what you mean, and say so)."))
     if missing.any() and frame is not None and len(frame) == len(lids):
         raise _fail(message, frame, missing, columns)
     raise InputError(message)
@@ -1647,9 +1862,14 @@ def require_known(values: Any, known: Any, name: Hashable, *, known_name: Hashab
     if bad.any():
         shown, cols = _display(series, name, frame, columns)
         unknown = sorted({"<missing>" if pd.isna(v) else str(v) for v in series[bad]})
-        raise _fail(f"{_label(name, frame)} has {_plural(int(bad.sum()), 'value')} that {known_name} "
-                    f"does not know: {unknown[:6]}. Known: {sorted(map(str, allowed))[:12]}. Nothing is "
-                    f"dropped or guessed.{' ' + fix if fix else ''}", shown, bad, cols)
+        n = int(bad.sum())
+        text = ngettext("{label} has {n:,} value that {known} does not know: {unknown}. Known: {allowed}. Nothing is "
+                        "dropped or guessed.",
+                        "{label} has {n:,} values that {known} does not know: {unknown}. Known: {allowed}. Nothing "
+                        "is dropped or guessed.", n).format(
+                            label=_label(name, frame), n=n, known=_shown(known_name), unknown=unknown[:6],
+                            allowed=sorted(map(str, allowed))[:12])
+        raise _fail(join_sentences(text, _shown(fix)), shown, bad, cols)
     return series
 
 
@@ -1746,8 +1966,13 @@ def require_not_after(dates: pd.Series, limit: pd.Timestamp, name: Hashable, lim
     if after.any():
         shown, cols = _display(dates, name, frame, columns)
         when = f"{limit:%Y-%m-%d}" if limit == limit.normalize() else str(limit)
-        raise _fail(f"{_label(name, frame)} has {_plural(int(after.sum()), 'date')} after {limit_name} "
-                    f"{when}: as of then these events had not happened, and counting them would use "
-                    f"the future. {fix or f'Choose a later {limit_name}, or keep only the rows up to it.'}",
-                    shown, after, cols)
+        n = int(after.sum())
+        text = ngettext("{label} has {n:,} date after {limit} {when}: as of then these events had not happened, and "
+                        "counting them would use the future.",
+                        "{label} has {n:,} dates after {limit} {when}: as of then these events had not happened, "
+                        "and counting them would use the future.", n).format(
+                            label=_label(name, frame), n=n, limit=limit_name, when=when)
+        advice = _shown(fix) if fix else _("Choose a later {limit}, or keep only the rows up to it.").format(
+            limit=limit_name)
+        raise _fail(join_sentences(text, advice), shown, after, cols)
 

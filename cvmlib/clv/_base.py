@@ -17,6 +17,7 @@ import pandas as pd
 
 from cvmlib.clv._common import (ArrayLike, Objective, btyd_inputs, exact_scale, fit_log_params, horizon,
                                 subsample, unique_rows)
+from cvmlib.i18n import _
 from cvmlib.validate import InputError, require_finite_sum, require_positive
 
 __all__ = ["PurchaseModel"]
@@ -84,10 +85,10 @@ class PurchaseModel:
         rows, counts = unique_rows(columns, weights)
         x, tx, big_t = rows.T
         if not (x[counts > 0] > 0).any():
-            raise InputError(f"Column 'frequency' is 0 for every customer: without repeat purchases "
-                             f"{type(self).__name__} cannot estimate a purchase rate or a dropout "
-                             f"(the likelihood only grows as r -> 0). Check the column (frequency "
-                             f"counts repeat purchases, not all purchases) or fit on more data.")
+            raise InputError(_("Column 'frequency' is 0 for every customer: without repeat purchases {model} cannot "
+                               "estimate a purchase rate or a dropout (the likelihood only grows as r -> 0). Check "
+                               "the column (frequency counts repeat purchases, not all purchases) or fit on more "
+                               "data.").format(model=type(self).__name__))
         # The objective is a weighted mean: dividing the weights by a power of 2 changes no bit of
         # it, and keeps huge or tiny weights from overflowing or underflowing.
         w = counts / exact_scale(float(counts.max()))
@@ -107,17 +108,18 @@ class PurchaseModel:
     def _params(self) -> tuple[float, float, float, float]:
         """The four fitted parameters; checked, since ``params_`` may also be set by hand."""
         if not self.params_:
-            raise RuntimeError(f"{type(self).__name__} is not fitted yet: call .fit(frequency, recency, T).")
+            raise RuntimeError(_("{model} is not fitted yet: call .fit(frequency, recency, T).").format(
+                model=type(self).__name__))
         values = [self.params_.get(name, np.nan) for name in self.names]
         if not all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
                    and np.isfinite(v) and v > 0 for v in values):
             missing = [name for name in self.names if name not in self.params_]
             if missing:
-                raise InputError(f"{type(self).__name__}.params_ lacks {missing}: it needs "
-                                 f"{list(self.names)} (from .fit, or set by hand).")
+                raise InputError(_("{model}.params_ lacks {missing}: it needs {names} (from .fit, or set by "
+                                   "hand).").format(model=type(self).__name__, missing=missing, names=list(self.names)))
             require_positive(pd.Series(values, index=list(self.names), name="value", dtype=object),
-                             "params_", fix=f"{type(self).__name__} needs positive numbers "
-                             f"{list(self.names)} (from .fit, or set by hand).")
+                             "params_", fix=_("{model} needs positive numbers {names} (from .fit, or set by "
+                                              "hand).").format(model=type(self).__name__, names=list(self.names)))
         first, second, third, fourth = map(float, values)
         return first, second, third, fourth
 

@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from cvmlib.validate import (InputError, reject_rows, require_1d, require_choice, require_finite,
+from cvmlib.i18n import N_, _
+from cvmlib.validate import (InputError, join_sentences, reject_rows, require_1d, require_choice, require_finite,
                              require_finite_sum, require_non_negative, require_not_empty, require_numeric,
                              require_whole_number, require_within)
 
@@ -56,8 +57,8 @@ def unit_days(unit: str, name: str = "unit") -> float:
     try:
         require_choice(unit, name, list(UNIT_DAYS))
     except InputError as exc:
-        raise InputError(f"{exc} Time units: 'D' days, 'W' weeks of 7 days, 'M' months of 30.4375 "
-                         f"days.") from None
+        raise InputError(join_sentences(str(exc), _("Time units: 'D' days, 'W' weeks of 7 days, 'M' months of "
+                                                    "30.4375 days."))) from None
     return UNIT_DAYS[unit]
 
 
@@ -84,8 +85,8 @@ def same_length(**arrays: np.ndarray) -> None:
     """InputError when the named arrays differ in length."""
     sizes = {k: v.size for k, v in arrays.items()}
     if len(set(sizes.values())) > 1:
-        raise InputError(f"{', '.join(sizes)} must have the same length (one value per customer), "
-                         f"got {sizes}.")
+        raise InputError(_("{names} must have the same length (one value per customer), got {sizes}.").format(
+            names=", ".join(sizes), sizes=sizes))
 
 
 def btyd_inputs(frequency: ArrayLike, recency: ArrayLike,
@@ -111,18 +112,18 @@ def btyd_inputs(frequency: ArrayLike, recency: ArrayLike,
         require_finite(frame[col], col, frame=frame, columns=show)
     require_whole_number(frame["frequency"], "frequency", frame=frame, columns=show, minimum=0)
     require_within(frame["frequency"], "frequency", 0, MAX_FREQUENCY, frame=frame, columns=show,
-                   fix="frequency counts repeat purchase periods (e.g. days): check the column.")
+                   fix=N_("frequency counts repeat purchase periods (e.g. days): check the column."))
     require_non_negative(frame["recency"], "recency", frame=frame, columns=show,
-                         fix="recency is the time from the first to the last purchase.")
-    reject_rows(frame, tx > big_t, lambda n: (
-        f"Column 'recency' has {n:,} row(s) where it is larger than T (the last purchase is after "
-        f"the end of the period): both are measured from the first purchase, in the same unit."), show)
-    reject_rows(frame, (x > 0) & (tx == 0), lambda n: (
-        f"Column 'recency' has {n:,} row(s) where frequency > 0 but recency is 0 (a repeat "
-        f"purchase day cannot be the first purchase day)."), show)
-    reject_rows(frame, (x == 0) & (tx != 0), lambda n: (
-        f"Column 'recency' has {n:,} row(s) where frequency is 0 but recency is not 0 (without a "
-        f"repeat purchase the last purchase is the first)."), show)
+                         fix=N_("recency is the time from the first to the last purchase."))
+    reject_rows(frame, tx > big_t, lambda n: _(
+        "Column 'recency' has {n:,} row(s) where it is larger than T (the last purchase is after the end of "
+        "the period): both are measured from the first purchase, in the same unit.").format(n=n), show)
+    reject_rows(frame, (x > 0) & (tx == 0), lambda n: _(
+        "Column 'recency' has {n:,} row(s) where frequency > 0 but recency is 0 (a repeat purchase day cannot "
+        "be the first purchase day).").format(n=n), show)
+    reject_rows(frame, (x == 0) & (tx != 0), lambda n: _(
+        "Column 'recency' has {n:,} row(s) where frequency is 0 but recency is not 0 (without a repeat "
+        "purchase the last purchase is the first).").format(n=n), show)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -132,8 +133,8 @@ def horizon(t: Any, name: str = "t") -> float:
         t = t.item()
     if isinstance(t, (float, np.floating)) and t == np.inf:
         return float("inf")
-    return float(require_non_negative(t, name, scalar=True,
-                                      fix=f"{name} is a horizon in the fit's time unit (e.g. 52 weeks)."))
+    return float(require_non_negative(t, name, scalar=True, fix=_(
+        "{name} is a horizon in the fit's time unit (e.g. 52 weeks).").format(name=name)))
 
 
 def grid(values: Any, name: str, *, whole: bool = False, allow_inf: bool = True) -> np.ndarray:
@@ -153,8 +154,8 @@ def grid(values: Any, name: str, *, whole: bool = False, allow_inf: bool = True)
     try:
         arr = np.asarray(values)
     except ValueError as exc:  # ragged nested lists
-        raise InputError(f"{name} must be numbers in a regular grid (a list or an array); got "
-                         f"rows of different lengths.") from exc
+        raise InputError(_("{name} must be numbers in a regular grid (a list or an array); got rows of "
+                           "different lengths.").format(name=name)) from exc
     flat = arr.reshape(-1)  # checked value by value; the result keeps the shape
     require_not_empty(flat, name, "values")
     if not (isinstance(flat.dtype, np.dtype) and flat.dtype.kind in "fiu"):
@@ -188,15 +189,15 @@ def unique_rows(columns: list[np.ndarray],
     else:
         w = as_array(weights, "weights")
         if w.size != n:
-            raise InputError(f"weights has {w.size:,} values for {n:,} customers: pass one weight "
-                             f"(the number of customers with that row) per customer.")
+            raise InputError(_("weights has {weights:,} values for {n:,} customers: pass one weight (the number "
+                               "of customers with that row) per customer.").format(weights=w.size, n=n))
         if not (np.isfinite(w).all() and (w >= 0).all()):
             frame = pd.DataFrame({"weights": w})
             require_non_negative(frame["weights"], "weights", frame=frame,
-                                 fix="A weight is the number of customers sharing a row.")
+                                 fix=N_("A weight is the number of customers sharing a row."))
         if not require_finite_sum(w, "weights") > 0:
-            raise InputError("weights sum to 0: no customer would count in the fit. A weight is "
-                             "the number of customers sharing a row.")
+            raise InputError(_("weights sum to 0: no customer would count in the fit. A weight is the number of "
+                               "customers sharing a row."))
     rows, codes = distinct_rows(columns)
     return rows, np.bincount(codes, weights=w, minlength=len(rows))
 
@@ -277,17 +278,17 @@ def fit_log_params(fun: Objective, start: np.ndarray, names: list[str], model: s
             if nm.fun <= best.fun:
                 best = nm
     if not settled(best) or best.fun >= huge:
-        warnings.warn(f"{model}: the optimiser did not converge ({best.message}); the "
-                      f"parameters may be wrong. Check the inputs (units, enough repeat "
-                      f"customers).", UserWarning, stacklevel=3)
+        warnings.warn(_("{model}: the optimiser did not converge ({reason}); the parameters may be wrong. Check "
+                        "the inputs (units, enough repeat customers).").format(model=model, reason=best.message),
+                      UserWarning, stacklevel=3)
     at_bound = [n for n, t in zip(names, best.x) if abs(t) > LOG_BOUND - 1e-3]
     specific = bound_message(at_bound, np.exp(best.x)) if at_bound and bound_message else None
     if specific:
         warnings.warn(specific, UserWarning, stacklevel=3)
     elif at_bound:
-        warnings.warn(f"{model}: parameter(s) {at_bound} hit the search bound "
-                      f"exp(+/-{LOG_BOUND:g}); the data do not pin them down (too few repeat "
-                      f"customers?). Do not trust the fit.", UserWarning, stacklevel=3)
+        warnings.warn(_("{model}: parameter(s) {names} hit the search bound exp(+/-{bound:g}); the data do not "
+                        "pin them down (too few repeat customers?). Do not trust the fit.").format(
+                            model=model, names=at_bound, bound=LOG_BOUND), UserWarning, stacklevel=3)
     return np.exp(best.x), float(best.fun)
 
 

@@ -27,6 +27,7 @@ from scipy import special
 
 from cvmlib.clv._base import PurchaseModel
 from cvmlib.clv._common import ArrayLike, Objective, grid, hyp2f1
+from cvmlib.i18n import _
 from cvmlib.validate import InputError
 
 __all__ = ["BetaGeo"]
@@ -157,12 +158,11 @@ class BetaGeo(PurchaseModel):
         unlimited = np.isinf(ts)
         if unlimited.any():
             if a <= 1:
-                raise InputError(
-                    f"t=inf: under this BG/NBD fit (a = {a:.3g} <= 1) the expected number of "
-                    f"purchases grows without bound as t grows: the mean number of purchases "
-                    f"before dropping out, E[1/p] = (a + b + x - 1)/(a - 1), is infinite when "
-                    f"a <= 1 (some customers practically never drop out). Choose a finite horizon "
-                    f"in the fit's time unit (e.g. t=52 for a year in weeks).")
+                raise InputError(_(
+                    "t=inf: under this BG/NBD fit (a = {a:.3g} <= 1) the expected number of purchases grows "
+                    "without bound as t grows: the mean number of purchases before dropping out, E[1/p] = "
+                    "(a + b + x - 1)/(a - 1), is infinite when a <= 1 (some customers practically never drop "
+                    "out). Choose a finite horizon in the fit's time unit (e.g. t=52 for a year in weeks).").format(a=a))
             out = np.empty((x.size, ts.size))
             out[:, unlimited] = ((a + b + x - 1) / (a - 1) * self._p_alive(x, tx, big_t))[:, None]
             if (~unlimited).any():

@@ -31,6 +31,7 @@ from scipy import special
 
 from cvmlib.clv._common import (ArrayLike, MAX_FREQUENCY, as_array, exact_scale, fit_log_params, same_length,
                                 unique_rows)
+from cvmlib.i18n import N_, _
 from cvmlib.validate import (InputError, reject_rows, require_finite, require_finite_sum, require_positive,
                              require_whole_number, require_within)
 
@@ -112,14 +113,14 @@ class GammaGamma:
             require_finite(frame["frequency"], "frequency", frame=frame, columns=show)
             require_whole_number(frame["frequency"], "frequency", frame=frame, columns=show, minimum=0)
             require_within(frame["frequency"], "frequency", 0, MAX_FREQUENCY, frame=frame, columns=show)
-            reject_rows(frame, repeat & ~(np.isfinite(m) & (m > 0)), lambda n: (
-                f"Column 'monetary_value' has {n:,} row(s) where a repeat customer's mean spend is "
-                f"not a positive number (the Gamma-Gamma model needs positive values: drop or fix "
-                f"these customers, and say so)."), show)
-            reject_rows(frame, ~repeat & (np.isinf(m) | (m < 0)), lambda n: (
-                f"Column 'monetary_value' has {n:,} row(s) without repeat purchases (frequency 0) "
-                f"whose mean spend is negative or infinite: it should be 0 or NaN (no repeat "
-                f"purchase, no mean). Check the column."), show)
+            reject_rows(frame, repeat & ~(np.isfinite(m) & (m > 0)), lambda n: _(
+                "Column 'monetary_value' has {n:,} row(s) where a repeat customer's mean spend is not a positive "
+                "number (the Gamma-Gamma model needs positive values: drop or fix these customers, and say "
+                "so).").format(n=n), show)
+            reject_rows(frame, ~repeat & (np.isinf(m) | (m < 0)), lambda n: _(
+                "Column 'monetary_value' has {n:,} row(s) without repeat purchases (frequency 0) whose mean spend "
+                "is negative or infinite: it should be 0 or NaN (no repeat purchase, no mean). Check the "
+                "column.").format(n=n), show)
         return x, m
 
     def fit(self, frequency: ArrayLike, monetary_value: ArrayLike,
@@ -133,8 +134,8 @@ class GammaGamma:
         x, m = self._inputs(frequency, monetary_value)
         keep = x > 0
         if not keep.any():
-            raise InputError("Column 'frequency' has no customer with frequency > 0: the "
-                             "Gamma-Gamma model needs repeat customers.")
+            raise InputError(_("Column 'frequency' has no customer with frequency > 0: the Gamma-Gamma model needs "
+                               "repeat customers."))
         w_all = None if weights is None else as_array(weights, "weights")
         if w_all is not None:
             same_length(frequency=x, weights=w_all)
@@ -154,10 +155,9 @@ class GammaGamma:
         # each mean spend's density scales with 1 / money: log-likelihood in the data's unit
         self.log_likelihood_ = float(-value * w.sum() - w.sum() * np.log(money))
         if q <= 1:
-            warnings.warn(f"GammaGamma: q = {q:.3g} <= 1, so the model's population mean spend "
-                          f"p*gamma/(q-1) does not exist (very heavy-tailed spend?): expected "
-                          f"spend exists only for customers with p*frequency + q > 1, and "
-                          f"conditional_expected_average_profit refuses the others.",
+            warnings.warn(_("GammaGamma: q = {q:.3g} <= 1, so the model's population mean spend p*gamma/(q-1) does "
+                            "not exist (very heavy-tailed spend?): expected spend exists only for customers with "
+                            "p*frequency + q > 1, and conditional_expected_average_profit refuses the others.").format(q=q),
                           UserWarning, stacklevel=2)
         return self
 
@@ -171,11 +171,11 @@ class GammaGamma:
 
     def _params(self) -> tuple[float, float, float]:
         if not self.params_:
-            raise RuntimeError("GammaGamma is not fitted yet: call .fit(frequency, monetary_value).")
+            raise RuntimeError(_("GammaGamma is not fitted yet: call .fit(frequency, monetary_value)."))
         values = [self.params_.get(name, np.nan) for name in _NAMES]
         if not all(np.isfinite(v) and v > 0 for v in values):
             require_positive(pd.Series(values, index=_NAMES, name="value"), "params_",
-                             fix="p, q and gamma are positive numbers (from .fit, or set by hand).")
+                             fix=N_("p, q and gamma are positive numbers (from .fit, or set by hand)."))
         return float(values[0]), float(values[1]), float(values[2])
 
     def conditional_expected_average_profit(self, frequency: ArrayLike,
@@ -205,15 +205,14 @@ class GammaGamma:
         if not (shape > 1).all():
             frame = pd.DataFrame({"frequency": x, "monetary_value": m})
             lowest = int(np.floor((1 - q) / p)) + 1  # the smallest frequency with p x + q > 1
-            reject_rows(frame, ~(shape > 1), lambda n: (
-                f"GammaGamma has q = {q:.3g} <= 1: the expected spend p*(gamma + x*m)/(p*x + q - 1) "
-                f"exists only for customers with p*x + q > 1 (for x = 0 only when q > 1, the "
-                f"condition for the Gamma-Gamma prior to have a mean), and {n:,} customer(s) here "
-                f"have p*x + q <= 1: their expected spend is infinite under this fit. The spend "
-                f"data are too heavy-tailed for the model: look at the largest monetary values "
-                f"(outliers, wholesale orders, a wrong unit), refit without them, value these "
-                f"customers another way (e.g. their own mean spend, customer_lifetime_value(..., "
-                f"spend_model=None)), or predict only for customers with frequency >= {lowest}."),
+            reject_rows(frame, ~(shape > 1), lambda n: _(
+                "GammaGamma has q = {q:.3g} <= 1: the expected spend p*(gamma + x*m)/(p*x + q - 1) exists only for "
+                "customers with p*x + q > 1 (for x = 0 only when q > 1, the condition for the Gamma-Gamma prior to "
+                "have a mean), and {n:,} customer(s) here have p*x + q <= 1: their expected spend is infinite "
+                "under this fit. The spend data are too heavy-tailed for the model: look at the largest monetary "
+                "values (outliers, wholesale orders, a wrong unit), refit without them, value these customers "
+                "another way (e.g. their own mean spend, customer_lifetime_value(..., spend_model=None)), or "
+                "predict only for customers with frequency >= {lowest}.").format(q=q, n=n, lowest=lowest),
                 list(frame.columns))
         own = np.where(x > 0, m, 0.0)
         # p (gamma + x m) / (shape - 1), written without the product x * m (it can overflow)

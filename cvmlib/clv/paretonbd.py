@@ -35,6 +35,7 @@ from scipy import special
 
 from cvmlib.clv._base import PurchaseModel
 from cvmlib.clv._common import LOG_BOUND, ArrayLike, Objective, grid, log_diff_exp, log_hyp2f1_a1
+from cvmlib.i18n import _
 from cvmlib.validate import InputError
 
 __all__ = ["ParetoNBD"]
@@ -180,13 +181,12 @@ class ParetoNBD(PurchaseModel):
         leaving = float(-np.expm1(-s * np.log1p(longest / beta)))  # share gone by the longest T
         if leaving >= 0.01:
             return None
-        return (f"ParetoNBD: the data show no churn: the dropout parameters ran to the search "
-                f"bound exp(+/-{LOG_BOUND:g}) (s = {s:.3g}, beta = {beta:.3g}), where the model "
-                f"loses {leaving:.1e} of the customers within the longest observation "
-                f"(T = {longest:.4g}) -- practically nobody drops out. The fit is the no-dropout "
-                f"limit of the model: P(alive) is about 1 for everyone, and s and beta mean "
-                f"nothing on their own. If customers do leave, the observation period is too short "
-                f"to show it.")
+        return _("ParetoNBD: the data show no churn: the dropout parameters ran to the search bound "
+                 "exp(+/-{bound:g}) (s = {s:.3g}, beta = {beta:.3g}), where the model loses {leaving:.1e} of the "
+                 "customers within the longest observation (T = {longest:.4g}) -- practically nobody drops out. "
+                 "The fit is the no-dropout limit of the model: P(alive) is about 1 for everyone, and s and beta "
+                 "mean nothing on their own. If customers do leave, the observation period is too short to show "
+                 "it.").format(bound=LOG_BOUND, s=s, beta=beta, leaving=leaving, longest=longest)
 
     def _cumulative(self, ts: np.ndarray, x: np.ndarray, tx: np.ndarray,
                     big_t: np.ndarray) -> np.ndarray:
@@ -205,12 +205,11 @@ class ParetoNBD(PurchaseModel):
     def _require_finite_limit(self) -> None:
         s = self._params()[2]
         if s <= 1:
-            raise InputError(
-                f"t=inf: under this Pareto/NBD fit (s = {s:.3g} <= 1) the expected number of "
-                f"purchases grows without bound as t grows: the mean remaining lifetime "
-                f"(beta + T)/(s - 1) is infinite when s <= 1 (some customers practically never "
-                f"drop out). Choose a finite horizon in the fit's time unit (e.g. t=52 for a year "
-                f"in weeks).")
+            raise InputError(_(
+                "t=inf: under this Pareto/NBD fit (s = {s:.3g} <= 1) the expected number of purchases grows "
+                "without bound as t grows: the mean remaining lifetime (beta + T)/(s - 1) is infinite when s <= 1 "
+                "(some customers practically never drop out). Choose a finite horizon in the fit's time unit "
+                "(e.g. t=52 for a year in weeks).").format(s=s))
 
     def expected_purchases_population(self, t: float | ArrayLike) -> np.ndarray:
         """E[X(t)]: expected repeat purchases of a new customer in their first ``t`` units

@@ -20,6 +20,7 @@ import pandas as pd
 
 from cvmlib._ids import factorize_ids
 from cvmlib.clv._common import unit_days
+from cvmlib.i18n import _
 from cvmlib.validate import (DuplicatesPolicy, InputError, ReturnsPolicy, as_timestamp, reject_rows,
                              require_choice, resolve_observation_end, validate_transactions_with_ids)
 
@@ -104,8 +105,10 @@ def summarize_purchases(
     days = unit_days(unit)
     for role, col in (("customer_col", customer_col), ("date_col", date_col)):
         if col is None:
-            raise InputError(f"{role}=None: pass the name of the column that holds the "
-                             f"{'customer ids' if role == 'customer_col' else 'purchase dates'}.")
+            raise InputError((_("{role}=None: pass the name of the column that holds the customer ids.")
+                              if role == "customer_col" else
+                              _("{role}=None: pass the name of the column that holds the purchase dates.")).format(
+                                  role=role))
     require_choice(duplicates, "duplicates", ["error", "keep"])
     # Identical rows cannot change a summary without amounts (one purchase per customer per day).
     policy: DuplicatesPolicy = "keep" if amount_col is None else duplicates
@@ -120,18 +123,18 @@ def summarize_purchases(
     end = resolve_observation_end(when, observation_end)
     cal_end = None if calibration_end is None else as_timestamp(calibration_end, "calibration_end").normalize()
     if cal_end is not None and cal_end > end:
-        raise InputError(f"calibration_end {cal_end:%Y-%m-%d} is after observation_end "
-                         f"{end:%Y-%m-%d}: the holdout period would be negative.")
+        raise InputError(_("calibration_end {calibration_end} is after observation_end {end}: the holdout period "
+                           "would be negative.").format(calibration_end=f"{cal_end:%Y-%m-%d}", end=f"{end:%Y-%m-%d}"))
     end_day = _day_number(end)
     cal_day = end_day if cal_end is None else _day_number(cal_end)
     late = day > end_day
     if late.all():
-        reject_rows(tx, late, f"observation_end {end:%Y-%m-%d} is before every purchase (the first "
-                              f"is on {when.min():%Y-%m-%d}): nothing would be left to summarise. "
-                              f"Choose a later observation_end.", [customer_col, date_col])
+        reject_rows(tx, late, _("observation_end {end} is before every purchase (the first is on {first}): nothing "
+                                "would be left to summarise. Choose a later observation_end.").format(
+                                    end=f"{end:%Y-%m-%d}", first=f"{when.min():%Y-%m-%d}"), [customer_col, date_col])
     if late.any():
-        warnings.warn(f"Dropped {int(late.sum()):,} transaction(s) after observation_end "
-                      f"{end:%Y-%m-%d}.", UserWarning, stacklevel=2)
+        warnings.warn(_("Dropped {n:,} transaction(s) after observation_end {end}.").format(
+            n=int(late.sum()), end=f"{end:%Y-%m-%d}"), UserWarning, stacklevel=2)
 
     # Purchase days are counted on distinct (customer, day) keys: one integer per row, sorted
     # once (int32 when it fits: twice as fast). Spend never needs that order: per-customer
@@ -155,8 +158,8 @@ def summarize_purchases(
     present = n_all > 0  # customers whose purchases all came after observation_end are gone
     eligible = present & (first <= cal_day)  # first purchase within the calibration period
     if not eligible.any():
-        raise InputError(f"No customer made a first purchase on or before calibration_end "
-                         f"{cal_end:%Y-%m-%d}; choose a later calibration_end.")
+        raise InputError(_("No customer made a first purchase on or before calibration_end {calibration_end}; "
+                           "choose a later calibration_end.").format(calibration_end=f"{cal_end:%Y-%m-%d}"))
     in_cal = day <= cal_day
     last = np.full(n_cust, np.iinfo(np.int64).min)
     np.maximum.at(last, codes[in_cal], day[in_cal])
@@ -170,10 +173,10 @@ def summarize_purchases(
                                 minlength=n_cust)
         if not (np.isfinite(cal_total).all() and np.isfinite(first_day).all()):
             over = ~(np.isfinite(cal_total) & np.isfinite(first_day))[codes]
-            reject_rows(tx[keep], over, lambda n: (
-                f"Column {amount_col!r} is too large: the total spend of some customers overflows "
-                f"(above 1.8e308; {n:,} row(s) of theirs). Use a larger unit of money (e.g. "
-                f"thousands)."), [customer_col, date_col, amount_col])
+            reject_rows(tx[keep], over, lambda n: _(
+                "Column {column!r} is too large: the total spend of some customers overflows (above 1.8e308; "
+                "{n:,} row(s) of theirs). Use a larger unit of money (e.g. thousands).").format(
+                    column=amount_col, n=n), [customer_col, date_col, amount_col])
         with np.errstate(invalid="ignore", divide="ignore"):
             out["monetary_value"] = np.where(frequency > 0, (cal_total - first_day) / frequency,
                                              0.0)

@@ -16,6 +16,7 @@ import pandas as pd
 from cvmlib.clv._base import PurchaseModel
 from cvmlib.clv._common import ArrayLike, as_array, btyd_inputs, distinct_rows, same_length, unit_days
 from cvmlib.clv.gammagamma import GammaGamma
+from cvmlib.i18n import N_, _
 from cvmlib.validate import InputError, reject_rows, require_int, require_non_negative, require_probability
 
 __all__ = ["simple_clv", "simple_clv_buildup", "customer_lifetime_value"]
@@ -30,9 +31,9 @@ MAX_BUILDUP_PERIODS = 1_000_000
 
 def _rates(margin: float, retention: float, discount: float) -> tuple[float, float, float]:
     """The checked margin (>= 0), retention and discount rate (both in [0, 1]) of a simple CLV."""
-    m = float(require_non_negative(margin, "margin", scalar=True, fix=(
-        "The formula is linear in the margin: for a customer who loses money, value the loss "
-        "(a positive number) and subtract it.")))
+    m = float(require_non_negative(margin, "margin", scalar=True, fix=N_(
+        "The formula is linear in the margin: for a customer who loses money, value the loss (a positive number) "
+        "and subtract it.")))
     r = float(require_probability(retention, "retention", scalar=True))
     d = float(require_probability(discount, "discount", scalar=True))
     return m, r, d
@@ -40,8 +41,8 @@ def _rates(margin: float, retention: float, discount: float) -> tuple[float, flo
 
 def _finite_value(value: float, what: str) -> float:
     if not np.isfinite(value):
-        raise InputError(f"{what} overflows (above 1.8e308): the margin is too large. Use a larger "
-                         f"unit of money (e.g. thousands).")
+        raise InputError(_("{what} overflows (above 1.8e308): the margin is too large. Use a larger unit of money "
+                           "(e.g. thousands).").format(what=what))
     return value
 
 
@@ -85,8 +86,8 @@ def simple_clv(margin: float, retention: float, discount: float,
     m, r, d = _rates(margin, retention, discount)
     if horizon is None:
         if r == 1:
-            raise InputError(f"retention={r} must be below 1 for an infinite horizon (a "
-                             f"probability per period; r = 1 would never end): pass a horizon.")
+            raise InputError(_("retention={r} must be below 1 for an infinite horizon (a probability per period; "
+                               "r = 1 would never end): pass a horizon.").format(r=r))
         return _finite_value(m * r / (1 + d - r), "simple_clv")
     h = require_int(horizon, "horizon", minimum=1)
     q = r / (1 + d)
@@ -194,13 +195,14 @@ def customer_lifetime_value(
     array([  0.  , 132.95])
     """
     if not isinstance(purchase_model, PurchaseModel) or not purchase_model.params_:
-        raise InputError(f"purchase_model must be a fitted BetaGeo or ParetoNBD; got "
-                         f"{'an unfitted ' if isinstance(purchase_model, PurchaseModel) else ''}"
-                         f"{type(purchase_model).__name__}.")
+        raise InputError((_("purchase_model must be a fitted BetaGeo or ParetoNBD; got an unfitted {type}.")
+                          if isinstance(purchase_model, PurchaseModel) else
+                          _("purchase_model must be a fitted BetaGeo or ParetoNBD; got {type}.")).format(
+                              type=type(purchase_model).__name__))
     purchase_model._params()  # parameters set by hand are checked too
     if spend_model is not None and not isinstance(spend_model, GammaGamma):
-        raise InputError(f"spend_model must be a fitted GammaGamma, or None to take "
-                         f"monetary_value as the expected spend; got {type(spend_model).__name__}.")
+        raise InputError(_("spend_model must be a fitted GammaGamma, or None to take monetary_value as the expected "
+                           "spend; got {type}.").format(type=type(spend_model).__name__))
     x, tx, big_t = btyd_inputs(frequency, recency, T)
     m = as_array(monetary_value, "monetary_value")
     same_length(frequency=x, monetary_value=m)
@@ -212,7 +214,7 @@ def customer_lifetime_value(
     if spend_model is None:
         frame = pd.DataFrame({"monetary_value": m})
         require_non_negative(frame["monetary_value"], "monetary_value", frame=frame,
-                             fix="Without a spend model it is the expected spend per purchase.")
+                             fix=N_("Without a spend model it is the expected spend per purchase."))
         spend = m
     else:
         spend = spend_model.conditional_expected_average_profit(x, m)
@@ -230,7 +232,7 @@ def customer_lifetime_value(
         value = mg * spend * per_row[codes]
     if not np.isfinite(value).all():
         frame = pd.DataFrame({"frequency": x, "recency": tx, "T": big_t, "monetary_value": m})
-        reject_rows(frame, ~np.isfinite(value), lambda n: (
-            f"Column 'monetary_value' is too large: the CLV of {n:,} customer(s) overflows "
-            f"(above 1.8e308). Use a larger unit of money (e.g. thousands)."), list(frame.columns))
+        reject_rows(frame, ~np.isfinite(value), lambda n: _(
+            "Column 'monetary_value' is too large: the CLV of {n:,} customer(s) overflows (above 1.8e308). Use a "
+            "larger unit of money (e.g. thousands).").format(n=n), list(frame.columns))
     return value
