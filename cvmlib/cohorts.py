@@ -42,6 +42,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from cvmlib.i18n import N_, _
 from cvmlib.validate import (
     InputError,
     reject_rows,
@@ -60,9 +61,9 @@ Period = Literal["W", "M", "Q"]
 
 #: The calendar periods a cohort table can use, and what each one means.
 PERIODS: dict[str, str] = {
-    "W": "calendar week, Monday to Sunday",
-    "M": "calendar month",
-    "Q": "calendar quarter",
+    "W": N_("calendar week, Monday to Sunday"),
+    "M": N_("calendar month"),
+    "Q": N_("calendar quarter"),
 }
 
 AGE_NAME = "periods_since_first"
@@ -126,7 +127,7 @@ def cohort_counts(
     end = resolve_observation_end(day, observation_end)
     require_not_after(day, end, date_col, "observation_end", frame=tx,
                       columns=[customer_col, date_col],
-                      fix="Filter them out or choose a later observation_end.")
+                      fix=_("Filter them out or choose a later observation_end."))
 
     # Period ordinals count calendar periods, so their difference is the age in periods.
     ordinal = pd.PeriodIndex(day, freq=code).asi8
@@ -142,12 +143,14 @@ def cohort_counts(
     partial = counts.index > last_complete
     if partial.any():
         dropped = int(counts.loc[partial, 0].sum())
-        warnings.warn(f"Left out {dropped:,} customer(s) whose first {PERIODS[period]} is not "
-                      f"complete on observation_end {end:%Y-%m-%d}.", UserWarning, stacklevel=2)
+        warnings.warn(_("Left out {n:,} customer(s) whose first {period} is not complete on observation_end "
+                        "{end}.").format(n=dropped, period=_(PERIODS[period]), end=f"{end:%Y-%m-%d}"),
+                      UserWarning, stacklevel=2)
         counts = counts.loc[~partial]
     if counts.empty:
-        raise InputError(f"No complete {PERIODS[period]} on or before observation_end "
-                         f"{end:%Y-%m-%d}: choose a later observation_end or a shorter period.")
+        raise InputError(_("No complete {period} on or before observation_end {end}: choose a later "
+                           "observation_end or a shorter period.").format(period=_(PERIODS[period]),
+                                                                          end=f"{end:%Y-%m-%d}"))
     ages = np.arange(int(last_complete - counts.index.min()) + 1)
     counts = counts.reindex(columns=ages, fill_value=0.0)
     observed = counts.index.to_numpy()[:, None] + ages[None, :] <= last_complete
@@ -219,8 +222,9 @@ def retention_curve(counts: pd.DataFrame) -> pd.Series:
     sizes = require_positive(counts[0], "column 0 of counts (the cohort sizes)")
     for age in counts.columns:
         reject_rows(counts, (counts[age] > sizes).to_numpy(),
-                    lambda n, age=age: f"Column {age!r} of counts has {n} cohort(s) with more active "
-                    f"customers than the cohort size (column 0): these are not cohort_counts.")
+                    lambda n, age=age: _("Column {age!r} of counts has {n} cohort(s) with more active customers "
+                                         "than the cohort size (column 0): these are not cohort_counts.").format(
+                        age=age, n=n))
     observed = counts.notna()
     # Only cohorts observed at an age enter that age's denominator: young cohorts do not pull
     # the late part of the curve down.

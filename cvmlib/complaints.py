@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from cvmlib.i18n import N_, _
 from cvmlib.validate import (
     InputError,
     as_series,
@@ -85,12 +86,13 @@ __all__ = [
 #: Complaint categories of the course data (``load_complaints``).
 CATEGORIES: tuple[str, ...] = (
     "delivery_delay", "product_quality", "wrong_item", "refund_request", "billing", "service_attitude",
-)
+)  # data codes: shown as "delivery delay", ... by cvmlib.display (DATA_LABELS)
 #: Severity levels, least severe first.
 SEVERITIES: tuple[str, ...] = ("low", "medium", "high")
 #: Handling-quality groups of :func:`handling_groups`, plus the reference group of
 #: :func:`recovery_outcomes` (customers without a complaint at the reference date).
-HANDLING_GROUPS: tuple[str, ...] = ("well resolved", "middling", "badly resolved", "unresolved", "no complaint")
+HANDLING_GROUPS: tuple[str, ...] = (N_("well resolved"), N_("middling"), N_("badly resolved"), N_("unresolved"),
+                                    N_("no complaint"))
 
 _TIME_COLUMNS = ("opened_at", "first_response_at", "resolved_at")
 _HOUR = pd.Timedelta(hours=1)
@@ -154,17 +156,23 @@ def validate_tickets(
         df[col] = parse_dates(df[col], col, allow_missing=True, frame=df, columns=show).astype("datetime64[ns]")
     for col, allowed, option in (("category", categories, "categories"), ("severity", severities, "severities")):
         require_known(df[col].astype("object"), allowed, col, known_name=f"{option}=", frame=df, columns=show,
-                      fix=f"Fix the spelling (e.g. .str.strip().str.lower()) or pass the full list with {option}=...")
-    for col, event in (("first_response_at", "answered"), ("resolved_at", "resolved")):
+                      fix=_("Fix the spelling (e.g. .str.strip().str.lower()) or pass the full list with "
+                            "{option}=...").format(option=option))
+    before_opened = {
+        "first_response_at": N_("Column {column!r} has {n:,} ticket(s) answered before it was opened (opened_at). "
+                                "Check the time zones and the export of both columns."),
+        "resolved_at": N_("Column {column!r} has {n:,} ticket(s) resolved before it was opened (opened_at). "
+                          "Check the time zones and the export of both columns."),
+    }
+    for col, message in before_opened.items():
         reject_rows(df, (df[col] < df["opened_at"]).to_numpy(),
-                    lambda n, col=col, event=event: f"Column {col!r} has {n:,} ticket(s) {event} before "
-                    f"it was opened (opened_at). Check the time zones and the export of both columns.",
+                    lambda n, col=col, message=message: _(message).format(column=col, n=n),
                     show)
     if "satisfaction_after" in df.columns:  # missing = not resolved (yet)
         score = require_whole_number(df["satisfaction_after"], "satisfaction_after", allow_missing=True,
                                      frame=df, columns=[*show, "satisfaction_after"])
         require_within(score, "satisfaction_after", 1, 5, allow_missing=True, frame=df,
-                       columns=[*show, "satisfaction_after"], fix="The scale runs from 1 to 5.")
+                       columns=[*show, "satisfaction_after"], fix=_("The scale runs from 1 to 5."))
     df["severity"] = pd.Categorical(df["severity"].astype("object"), categories=list(severities), ordered=True)
     return df
 
@@ -210,19 +218,19 @@ def _handling_times(df: pd.DataFrame, end: pd.Timestamp | None) -> pd.DataFrame:
     if end is not None:  # the export time: nothing in it can have happened later
         for col in _TIME_COLUMNS:
             require_not_after(df[col], end, col, "as_of", frame=df, columns=["ticket_id", col],
-                              fix="An export cannot hold later events: choose the real export time as as_of.")
+                              fix=_("An export cannot hold later events: choose the real export time as as_of."))
         times["open_hours"] = ((end - df["opened_at"]) / _HOUR).where(df["resolved_at"].isna())
     return times
 
 
 def _targets(targets: Mapping[str, float], severities: Sequence[str]) -> pd.Series:
     if not isinstance(targets, Mapping):
-        raise InputError(f"targets must be a dict of severity -> hours, e.g. {{'low': 48, 'medium': 24, "
-                         f"'high': 8}}; got {type(targets).__name__}.")
+        raise InputError(_("targets must be a dict of severity -> hours, e.g. {{'low': 48, 'medium': 24, "
+                           "'high': 8}}; got {type}.").format(type=type(targets).__name__))
     missing = [s for s in severities if s not in targets]
     if missing:
-        raise InputError(f"targets has no target for severity {missing}; give hours for every "
-                         f"severity, e.g. {{'low': 48, 'medium': 24, 'high': 8}}.")
+        raise InputError(_("targets has no target for severity {missing}; give hours for every severity, e.g. "
+                           "{{'low': 48, 'medium': 24, 'high': 8}}.").format(missing=missing))
     require_known(list(targets), severities, "the keys of targets", known_name="the severities")
     return pd.Series({s: require_positive(targets[s], f"targets[{s!r}]", scalar=True) for s in severities}, dtype="float64")
 
@@ -387,10 +395,11 @@ def handling_groups(satisfaction: pd.Series, good_from: int = 4, bad_to: int = 2
     """
     good_from, bad_to = require_int(good_from, "good_from"), require_int(bad_to, "bad_to")
     if not 1 <= bad_to < good_from <= 5:
-        raise InputError(f"Need 1 <= bad_to < good_from <= 5; got bad_to={bad_to}, good_from={good_from}.")
+        raise InputError(_("Need 1 <= bad_to < good_from <= 5; got bad_to={bad_to}, good_from={good_from}.").format(
+            bad_to=bad_to, good_from=good_from))
     satisfaction = require_not_empty(as_series(satisfaction, "satisfaction"), "satisfaction", "tickets")
     score = require_within(require_whole_number(satisfaction, "satisfaction", allow_missing=True),
-                           "satisfaction", 1, 5, allow_missing=True, fix="The scale runs from 1 to 5.")
+                           "satisfaction", 1, 5, allow_missing=True, fix=_("The scale runs from 1 to 5."))
     labels = np.select([score >= good_from, score <= bad_to, score.notna()],
                        ["well resolved", "badly resolved", "middling"], "unresolved")
     return pd.Series(pd.Categorical(labels, categories=list(HANDLING_GROUPS)), index=satisfaction.index,
@@ -523,7 +532,7 @@ def recovery_outcomes(
     require_unique(orders["order_id"], "order_id", what="order id", frame=orders, columns=shown)
     orders["order_date"] = parse_dates(orders["order_date"], "order_date", frame=orders, columns=shown)
     require_not_after(orders["order_date"], stop, "order_date", "end", frame=orders, columns=shown,
-                      fix="end is the end of the data: choose the date of the last order or later.")
+                      fix=_("end is the end of the data: choose the date of the last order or later."))
     # the reference date of a complaint is its order's date: every ticket's order must be there
     require_same_ids(df["order_id"], orders["order_id"], "the order_id of tickets", "orders", subset=True,
                      frame=df, columns=["ticket_id", "customer_id", "order_id"])
@@ -532,8 +541,8 @@ def recovery_outcomes(
     units = _reference_units(df, orders, seed, good_from, bad_to)
     complete = (units["reference_date"] + window <= stop).to_numpy()
     if not complete.any():
-        raise InputError(f"No observation has a complete {window_days}-day window by end={stop:%Y-%m-%d}: "
-                         f"choose a later end or a shorter window_days.")
+        raise InputError(_("No observation has a complete {days}-day window by end={end}: choose a later end or a "
+                           "shorter window_days.").format(days=window_days, end=f"{stop:%Y-%m-%d}"))
     left_out = units.loc[~complete, "group"].value_counts()
     units = units[complete].reset_index(drop=True)
     pairs = units.reset_index().merge(orders[["customer_id", "order_date"]], on="customer_id")

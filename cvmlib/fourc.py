@@ -34,6 +34,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cvmlib.display import register_columns, register_labels
+from cvmlib.i18n import N_, _
 from cvmlib.validate import (
     InputError,
     as_series,
@@ -73,46 +75,47 @@ __all__ = [
 FOUR_CS: tuple[str, str, str, str] = ("consumer_needs_fit", "cost", "convenience", "communication")
 #: Display name of each C.
 FOUR_C_NAMES: dict[str, str] = {
-    "consumer_needs_fit": "Consumer",
-    "cost": "Cost",
-    "convenience": "Convenience",
-    "communication": "Communication",
+    "consumer_needs_fit": N_("Consumer"),
+    "cost": N_("Cost"),
+    "convenience": N_("Convenience"),
+    "communication": N_("Communication"),
 }
 #: The seller-side P that each C restates (Lauterborn 1990).
 FOUR_PS: dict[str, str] = {
-    "consumer_needs_fit": "Product",
-    "cost": "Price",
-    "convenience": "Place",
-    "communication": "Promotion",
+    "consumer_needs_fit": N_("Product"),
+    "cost": N_("Price"),
+    "convenience": N_("Place"),
+    "communication": N_("Promotion"),
 }
 #: A first action when a C is a segment's weakest (one sentence each; the course's suggestions).
 FOUR_C_ACTIONS: dict[str, str] = {
-    "consumer_needs_fit": "Ask what they came for: review the range and the recommendations for this "
-    "segment with its own purchase and complaint data.",
-    "cost": "Lower the total cost to the customer, not only the price: delivery fees, vouchers that "
-    "are easy to use, fair return costs; show the value clearly.",
-    "convenience": "Remove friction in the main channel: checkout steps, delivery slots, store "
-    "pick-up, stock availability.",
-    "communication": "Talk with them, not at them: fewer pushed promotions, answers within the "
-    "promised time, a channel to reply and be heard.",
+    "consumer_needs_fit": N_("Ask what they came for: review the range and the recommendations for this "
+                             "segment with its own purchase and complaint data."),
+    "cost": N_("Lower the total cost to the customer, not only the price: delivery fees, vouchers that "
+               "are easy to use, fair return costs; show the value clearly."),
+    "convenience": N_("Remove friction in the main channel: checkout steps, delivery slots, store "
+                      "pick-up, stock availability."),
+    "communication": N_("Talk with them, not at them: fewer pushed promotions, answers within the "
+                        "promised time, a channel to reply and be heard."),
 }
 #: NPS answer groups, from low to high.
-NPS_GROUPS: tuple[str, str, str] = ("detractor", "passive", "promoter")
+NPS_GROUPS: tuple[str, str, str] = (N_("detractor"), N_("passive"), N_("promoter"))
 #: The internal service chain of the retailer: each team serves the next one.
-INTERNAL_CHAIN: tuple[str, ...] = ("marketing", "sales", "order desk", "warehouse", "after-sales")
+INTERNAL_CHAIN: tuple[str, ...] = (N_("marketing"), N_("sales"), N_("order desk"), N_("warehouse"),
+                                   N_("after-sales"))
 #: What each team's internal customer (the next team; after-sales closes the loop to marketing)
 #: needs from it.
 INTERNAL_NEEDS: dict[str, tuple[str, str]] = {
-    "marketing": ("sales", "Campaign calendar and promotion terms in advance; promises that the "
-                  "rest of the chain can keep."),
-    "sales": ("order desk", "Complete, correct orders: item, quantity, price, address, delivery "
-              "date and special terms written down (5W2H)."),
-    "order desk": ("warehouse", "Correct pick lists, verified addresses and priority flags before "
-                   "the dispatch cut-off."),
-    "warehouse": ("after-sales", "Dispatch status, tracking numbers, stock and inspection records, "
-                  "so customer service can answer without guessing."),
-    "after-sales": ("marketing", "Complaint reasons and customer feedback, counted, so the next "
-                    "campaign does not repeat the broken promise."),
+    "marketing": ("sales", N_("Campaign calendar and promotion terms in advance; promises that the "
+                              "rest of the chain can keep.")),
+    "sales": ("order desk", N_("Complete, correct orders: item, quantity, price, address, delivery "
+                               "date and special terms written down (5W2H).")),
+    "order desk": ("warehouse", N_("Correct pick lists, verified addresses and priority flags before "
+                                   "the dispatch cut-off.")),
+    "warehouse": ("after-sales", N_("Dispatch status, tracking numbers, stock and inspection records, "
+                                    "so customer service can answer without guessing.")),
+    "after-sales": ("marketing", N_("Complaint reasons and customer feedback, counted, so the next "
+                                    "campaign does not repeat the broken promise.")),
 }
 #: The team whose hand-off most likely broke when a ticket of this category arrives (the
 #: course's own mapping; other mappings are defensible, see the chapter).
@@ -124,6 +127,17 @@ COMPLAINT_HANDOFFS: dict[str, str] = {
     "refund_request": "after-sales",
     "service_attitude": "after-sales",
 }
+
+# names, teams, actions and needs are shown translated in tables (cvmlib.display); the four C columns
+# of the survey show as the Cs' names
+register_labels(FOUR_C_NAMES.values())
+register_labels(FOUR_C_NAMES)  # the codes (weakest_c gives them) show as the names
+register_labels(FOUR_PS.values())
+register_labels(FOUR_C_ACTIONS.values())
+register_labels(NPS_GROUPS)
+register_labels(INTERNAL_CHAIN)
+register_labels(need for _, need in INTERNAL_NEEDS.values())
+register_columns(FOUR_C_NAMES)
 
 _RATING_RANGE = (1, 5)
 _NPS_RANGE = (0, 10)
@@ -165,7 +179,7 @@ def check_ratings(table: pd.DataFrame, columns: Sequence[str], low: int, high: i
     """
     low, high = require_int(low, "low"), require_int(high, "high")
     if low >= high:
-        raise InputError(f"low={low} must be below high={high} (e.g. low=1, high=5).")
+        raise InputError(_("low={low} must be below high={high} (e.g. low=1, high=5).").format(low=low, high=high))
     columns = [columns] if isinstance(columns, str) else list(columns)  # one column by its name
     require_not_empty(columns, "columns", "rating columns")
     require_table(table, "the survey", columns)
@@ -174,7 +188,7 @@ def check_ratings(table: pd.DataFrame, columns: Sequence[str], low: int, high: i
         require_present(table[column], column, what="a rating", frame=table, columns=[column])
         data = require_whole_number(table[column], column, frame=table, columns=[column])
         require_within(data, column, low, high, frame=table, columns=[column],
-                       fix=f"Ratings of this question run from {low} to {high}.")
+                       fix=_("Ratings of this question run from {low} to {high}.").format(low=low, high=high))
         checked[column] = data.to_numpy().astype("int64")
     return pd.DataFrame(checked, index=table.index)
 
@@ -319,7 +333,7 @@ def weakest_c(audit: pd.DataFrame, ratings: Sequence[str] = FOUR_CS) -> pd.Serie
     means = audit[list(ratings)]
     for column in ratings:
         require_within(means[column], column, *_RATING_RANGE, frame=means, columns=[column],
-                       fix="A mean rating lies on the rating scale: is this a four_c_audit table?")
+                       fix=_("A mean rating lies on the rating scale: is this a four_c_audit table?"))
     return means.idxmin(axis=1).astype("str").rename("weakest_c")
 
 
@@ -453,13 +467,14 @@ def complaints_by_handoff(
     cvmlib.validate.InputError: Column 'category' has 1 value that the mapping does not know: ['late']. ...
     """
     if not isinstance(mapping, Mapping):
-        raise InputError(f"mapping must be a dict of complaint category -> team; got {type(mapping).__name__}.")
+        raise InputError(_("mapping must be a dict of complaint category -> team; got {type}.").format(
+            type=type(mapping).__name__))
     require_table(complaints, "complaints", [category_col])
     require_present(complaints[category_col], category_col, what="a category", frame=complaints,
                     columns=[category_col])
     categories = complaints[category_col].astype("str")
     require_known(categories, mapping, category_col, known_name="the mapping", frame=complaints,
-                  columns=[category_col], fix="Add them to the mapping.")
+                  columns=[category_col], fix=_("Add them to the mapping."))
     teams = list(INTERNAL_CHAIN) + sorted(set(mapping.values()) - set(INTERNAL_CHAIN))
     team = categories.map(dict(mapping))
     tickets = team.value_counts().reindex(teams, fill_value=0)

@@ -37,6 +37,7 @@ import datetime as _dt
 import gettext as _gettext
 import io
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -70,6 +71,9 @@ LANGUAGE_NAMES: dict[str, str] = {"en": N_("English"), "zh": N_("Chinese")}
 
 _chosen: str | None = None
 _catalogs: dict[str, tuple[tuple[tuple[str, float], ...], _gettext.NullTranslations]] = {}
+_checked: dict[str, float] = {}
+#: Seconds between two looks at the catalog files (a widget calls ``_()`` hundreds of times per update).
+RECHECK_SECONDS = 2.0
 
 
 def _normalise(lang: str) -> str:
@@ -120,36 +124,51 @@ def _catalog_files(lang: str) -> list[Path]:
     return sorted(folder.glob("*.po")) if folder.is_dir() else []
 
 
-def _compile(po_file: Path) -> _gettext.GNUTranslations:
-    """Read one ``.po`` file with babel and load it as a standard gettext catalog (fuzzy entries skipped)."""
+def _compile(po_files: list[Path]) -> _gettext.GNUTranslations:
+    """Read the ``.po`` files with babel and load them as one standard gettext catalog (fuzzy entries skipped).
+
+    One catalog, not a chain of fallbacks: a lookup is one dict access whichever part a message is in.
+    """
+    from babel.messages.catalog import Catalog
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    with po_file.open("rb") as handle:
-        catalog = read_po(handle)
+    merged: Catalog | None = None
+    for po_file in po_files:
+        with po_file.open("rb") as handle:
+            catalog = read_po(handle)
+        if merged is None:
+            merged = catalog
+            continue
+        for message in catalog:
+            if message.id and message.id not in merged:
+                merged[message.id] = message
     buffer = io.BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
+    write_mo(buffer, merged if merged is not None else Catalog(), use_fuzzy=False)
     buffer.seek(0)
     return _gettext.GNUTranslations(buffer)
 
 
 def translations(lang: str | None = None) -> _gettext.NullTranslations:
-    """The gettext catalog of ``lang`` (default: the language in force), re-read when a ``.po`` changes."""
+    """The gettext catalog of ``lang`` (default: the language in force), re-read when a ``.po`` changes.
+
+    The files are looked at no more than every :data:`RECHECK_SECONDS`, so that ``_()`` costs a dict lookup.
+    """
     lang = get_language() if lang is None else _normalise(lang)
     if lang == "en":
         return _gettext.NullTranslations()
+    cached = _catalogs.get(lang)
+    now = time.monotonic()
+    if cached is not None and now - _checked.get(lang, -RECHECK_SECONDS) < RECHECK_SECONDS:
+        return cached[1]
+    _checked[lang] = now
     files = _catalog_files(lang)
     stamp = tuple((str(path), path.stat().st_mtime) for path in files)
-    cached = _catalogs.get(lang)
     if cached is not None and cached[0] == stamp:
         return cached[1]
-    chain: _gettext.NullTranslations = _gettext.NullTranslations()
-    for path in reversed(files):
-        part = _compile(path)
-        part.add_fallback(chain)
-        chain = part
-    _catalogs[lang] = (stamp, chain)
-    return chain
+    catalog = _compile(files)
+    _catalogs[lang] = (stamp, catalog)
+    return catalog
 
 
 def _(message: str) -> str:

@@ -34,6 +34,8 @@ import numpy as np
 import pandas as pd
 
 from cvmlib._ids import EncodedIds, factorize_ids
+from cvmlib.display import register_labels
+from cvmlib.i18n import N_, _
 from cvmlib.validate import (
     InputError,
     as_series,
@@ -200,8 +202,8 @@ def rfm_table(
     no_purchase = frequency == 0
     if no_purchase.any():
         warnings.warn(
-            f"{int(no_purchase.sum())} customer(s) have returns but no purchase; they have no "
-            "recency and are left out of the RFM table.",
+            _("{n} customer(s) have returns but no purchase; they have no recency and are left out of "
+              "the RFM table.").format(n=int(no_purchase.sum())),
             UserWarning,
             stacklevel=2,
         )
@@ -237,15 +239,16 @@ def _edge_score(values: np.ndarray, edges: np.ndarray, bins: int, reverse: bool)
 def _edges(cut_points: Any, bins: int) -> dict[str, np.ndarray]:
     """The fixed inner edges per metric, checked: known metrics, ``bins - 1`` increasing numbers."""
     if not isinstance(cut_points, Mapping):
-        raise InputError(f"cut_points must be a dict such as {{'recency': [30, 90, 180, 365]}}; "
-                         f"got {type(cut_points).__name__}.")
+        raise InputError(_("cut_points must be a dict such as {{'recency': [30, 90, 180, 365]}}; got "
+                           "{type}.").format(type=type(cut_points).__name__))
     require_known(list(cut_points), RFM_COLUMNS, "cut_points", known_name="the RFM metrics")
     checked = {}
     for col, edges in cut_points.items():
         arr = require_increasing(edges, f"cut_points[{col!r}]")
         if len(arr) != bins - 1:
             raise InputError(
-                f"cut_points[{col!r}] needs bins - 1 = {bins - 1} inner edges; got {arr.tolist()}."
+                _("cut_points[{column!r}] needs bins - 1 = {edges} inner edges; got {got}.").format(
+                    column=col, edges=bins - 1, got=arr.tolist())
             )
         checked[col] = arr
     return checked
@@ -354,33 +357,37 @@ GRID_SIZE = 5
 #:   R=2  Hibernating  Hibernating  At risk      At risk    Cannot lose them
 #:   R=1  Lost         Lost         At risk      At risk    Cannot lose them
 DEFAULT_SEGMENT_RULES: tuple[SegmentRule, ...] = (
-    SegmentRule("Champions", r=(5, 5), f=(4, 5)),
-    SegmentRule("Loyal", r=(3, 4), f=(4, 5)),
-    SegmentRule("Potential loyalists", r=(4, 5), f=(2, 3)),
-    SegmentRule("New customers", r=(5, 5), f=(1, 1)),
-    SegmentRule("Promising", r=(4, 4), f=(1, 1)),
-    SegmentRule("Need attention", r=(3, 3), f=(3, 3)),
-    SegmentRule("About to sleep", r=(3, 3), f=(1, 2)),
-    SegmentRule("At risk", r=(1, 2), f=(3, 4)),
-    SegmentRule("Cannot lose them", r=(1, 2), f=(5, 5)),
-    SegmentRule("Hibernating", r=(2, 2), f=(1, 2)),
-    SegmentRule("Lost", r=(1, 1), f=(1, 2)),
+    SegmentRule(N_("Champions"), r=(5, 5), f=(4, 5)),
+    SegmentRule(N_("Loyal"), r=(3, 4), f=(4, 5)),
+    SegmentRule(N_("Potential loyalists"), r=(4, 5), f=(2, 3)),
+    SegmentRule(N_("New customers"), r=(5, 5), f=(1, 1)),
+    SegmentRule(N_("Promising"), r=(4, 4), f=(1, 1)),
+    SegmentRule(N_("Need attention"), r=(3, 3), f=(3, 3)),
+    SegmentRule(N_("About to sleep"), r=(3, 3), f=(1, 2)),
+    SegmentRule(N_("At risk"), r=(1, 2), f=(3, 4)),
+    SegmentRule(N_("Cannot lose them"), r=(1, 2), f=(5, 5)),
+    SegmentRule(N_("Hibernating"), r=(2, 2), f=(1, 2)),
+    SegmentRule(N_("Lost"), r=(1, 1), f=(1, 2)),
 )
 
-#: One recommended action per default segment.
+#: One recommended action per default segment (English data; shown translated, see :mod:`cvmlib.display`).
 SEGMENT_STRATEGIES: dict[str, str] = {
-    "Champions": "Reward them with early access and VIP perks, and ask for reviews and referrals.",
-    "Loyal": "Upsell higher-value products and enrol them in the membership or loyalty programme.",
-    "Potential loyalists": "Offer membership and personalised recommendations to build a habit.",
-    "New customers": "Onboard them well: welcome series, usage tips and a second-purchase incentive.",
-    "Promising": "Build awareness with targeted content and a modest first-repeat offer.",
-    "Need attention": "Re-engage with limited-time, personalised offers based on past purchases.",
-    "About to sleep": "Win them back early with relevant recommendations and a small discount.",
-    "At risk": "Send personalised win-back messages and renewals before they lapse for good.",
-    "Cannot lose them": "Contact them personally with strong win-back offers; find out what went wrong.",
-    "Hibernating": "Reach them with low-cost reactivation campaigns and popular products.",
-    "Lost": "Try one low-cost reactivation campaign, then stop spending on them.",
+    "Champions": N_("Reward them with early access and VIP perks, and ask for reviews and referrals."),
+    "Loyal": N_("Upsell higher-value products and enrol them in the membership or loyalty programme."),
+    "Potential loyalists": N_("Offer membership and personalised recommendations to build a habit."),
+    "New customers": N_("Onboard them well: welcome series, usage tips and a second-purchase incentive."),
+    "Promising": N_("Build awareness with targeted content and a modest first-repeat offer."),
+    "Need attention": N_("Re-engage with limited-time, personalised offers based on past purchases."),
+    "About to sleep": N_("Win them back early with relevant recommendations and a small discount."),
+    "At risk": N_("Send personalised win-back messages and renewals before they lapse for good."),
+    "Cannot lose them": N_("Contact them personally with strong win-back offers; find out what went wrong."),
+    "Hibernating": N_("Reach them with low-cost reactivation campaigns and popular products."),
+    "Lost": N_("Try one low-cost reactivation campaign, then stop spending on them."),
 }
+
+# the segment names and strategies are shown translated in tables (cvmlib.display)
+register_labels(rule.name for rule in DEFAULT_SEGMENT_RULES)
+register_labels(SEGMENT_STRATEGIES.values())
 
 
 def _as_rules(rules: Iterable[SegmentRule | tuple[str, tuple[int, int], tuple[int, int]]]) -> list[SegmentRule]:
@@ -391,7 +398,8 @@ def _as_rules(rules: Iterable[SegmentRule | tuple[str, tuple[int, int], tuple[in
             out.append(SegmentRule(str(name), (int(r[0]), int(r[1])), (int(f[0]), int(f[1]))))
         except (TypeError, ValueError, IndexError):
             raise InputError(
-                f"a segment rule must look like (name, (R_low, R_high), (F_low, F_high)); got {rule!r}."
+                _("a segment rule must look like (name, (R_low, R_high), (F_low, F_high)); got {rule!r}.").format(
+                    rule=rule)
             ) from None
     return out
 
@@ -406,18 +414,20 @@ def _rule_grid(rules: Sequence[SegmentRule]) -> tuple[np.ndarray, list[str]]:
     for rule in rules:
         for axis, (lo, hi) in (("R", rule.r), ("F", rule.f)):
             if not 1 <= lo <= hi <= GRID_SIZE:
-                problems.append(f"{rule.name!r}: {axis} range ({lo}, {hi}) is not within 1..{GRID_SIZE}")
+                problems.append(_("{name!r}: {axis} range ({low}, {high}) is not within 1..{size}").format(
+                    name=rule.name, axis=axis, low=lo, high=hi, size=GRID_SIZE))
         for r in range(max(rule.r[0], 1), min(rule.r[1], GRID_SIZE) + 1):
             for f in range(max(rule.f[0], 1), min(rule.f[1], GRID_SIZE) + 1):
                 hits[(r, f)].append(rule.name)
     gaps = [f"(R={r}, F={f})" for (r, f), who in hits.items() if not who]
     overlaps = [f"(R={r}, F={f}): {' & '.join(who)}" for (r, f), who in hits.items() if len(who) > 1]
     if gaps:
-        problems.append(f"{len(gaps)} cell(s) not covered by any rule: {', '.join(gaps)}")
+        problems.append(_("{n} cell(s) not covered by any rule: {cells}").format(n=len(gaps), cells=", ".join(gaps)))
     if overlaps:
-        problems.append(f"{len(overlaps)} cell(s) covered more than once: {'; '.join(overlaps)}")
+        problems.append(_("{n} cell(s) covered more than once: {cells}").format(
+            n=len(overlaps), cells="; ".join(overlaps)))
     if problems:
-        raise InputError("Invalid segment rules:\n- " + "\n- ".join(problems))
+        raise InputError(_("Invalid segment rules:") + "\n- " + "\n- ".join(problems))
     grid = np.empty((GRID_SIZE, GRID_SIZE), dtype=np.int64)
     for (r, f), who in hits.items():
         grid[r - 1, f - 1] = names.index(who[0])
@@ -485,7 +495,8 @@ def rfm_segments(
     for col in ("R", "F"):
         require_whole_number(scores[col], col, frame=scores, columns=["R", "F"])
         require_within(scores[col], col, 1, GRID_SIZE, frame=scores, columns=["R", "F"],
-                       fix=f"R and F are whole scores in 1..{GRID_SIZE}: use rfm_scores(..., bins=5).")
+                       fix=_("R and F are whole scores in 1..{size}: use rfm_scores(..., bins=5).").format(
+                           size=GRID_SIZE))
     idx = scores[["R", "F"]].to_numpy(dtype=np.float64).astype(np.int64) - 1
     codes = grid[idx[:, 0], idx[:, 1]]
     return pd.Series(
@@ -535,7 +546,8 @@ def segment_summary(rfm: pd.DataFrame, segments: pd.Series) -> pd.DataFrame:
         segments = segments.astype("category")
     total_revenue = require_finite_sum(rfm["monetary"].to_numpy(dtype=np.float64), "monetary values")
     if total_revenue <= 0:
-        raise InputError(f"total revenue is {total_revenue}; revenue shares need a positive total.")
+        raise InputError(_("total revenue is {total}; revenue shares need a positive total.").format(
+            total=total_revenue))
     grouped = rfm[list(RFM_COLUMNS)].groupby(segments.rename("segment"), observed=False)
     summary = pd.DataFrame(
         {

@@ -40,6 +40,8 @@ from sklearn.decomposition import PCA
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 from threadpoolctl import threadpool_limits
 
+from cvmlib.display import enumeration, label, register_labels
+from cvmlib.i18n import N_, _
 from cvmlib.rfm import rfm_table
 from cvmlib.validate import (
     InputError,
@@ -82,11 +84,12 @@ AGE_EDGES: tuple[int, ...] = (18, 25, 35, 45, 55, 120)
 LOG_COLUMNS: tuple[str, ...] = ("recency", "frequency", "monetary", "mean_order_value")
 #: How to reach a group whose main purchase channel is this one (used by :func:`demographic_table`).
 CHANNEL_APPROACHES: dict[str, str] = {
-    "app": "app push, in-app coupons and livestream shopping",
-    "mini_program": "WeChat mini-program campaigns, group buying and social sharing",
-    "store": "in-store events, membership days and shopping guides",
-    "web": "search advertising, content and e-mail newsletters",
+    "app": N_("app push, in-app coupons and livestream shopping"),
+    "mini_program": N_("WeChat mini-program campaigns, group buying and social sharing"),
+    "store": N_("in-store events, membership days and shopping guides"),
+    "web": N_("search advertising, content and e-mail newsletters"),
 }
+register_labels(CHANNEL_APPROACHES.values())  # shown translated in tables (cvmlib.display)
 #: k-means squares distances: beyond this magnitude they overflow to inf (scale the features).
 MAX_FEATURE_MAGNITUDE = 1e150
 
@@ -97,14 +100,13 @@ MAX_FEATURE_MAGNITUDE = 1e150
 def _features(features: Any, name: str = "features") -> pd.DataFrame:
     """A non-empty numeric table of finite features small enough for squared distances."""
     if not isinstance(features, pd.DataFrame):
-        raise InputError(f"{name} must be a pandas DataFrame (one row per customer, one column per "
-                         f"feature); got {type(features).__name__}.")
+        raise InputError(_("{name} must be a pandas DataFrame (one row per customer, one column per feature); "
+                           "got {type}.").format(name=name, type=type(features).__name__))
     require_numeric_table(features, name)
+    fix = _("Such values make k-means distances overflow: rescale the features first (scale_features).")
     for column in features.columns:
         require_within(features[column], column, -MAX_FEATURE_MAGNITUDE, MAX_FEATURE_MAGNITUDE,
-                       frame=features, columns=[column],
-                       fix="Such values make k-means distances overflow: rescale the features first "
-                           "(scale_features).")
+                       frame=features, columns=[column], fix=fix)
     return features
 
 
@@ -116,7 +118,7 @@ def _orders(orders: Any, columns: Iterable[str]) -> pd.DataFrame:
         require_present(orders[column], column, what=f"a {column}", frame=orders, columns=columns)
     if "amount" in columns:
         require_positive(orders["amount"], "amount", frame=orders, columns=columns,
-                         fix="Returns or zero amounts? Clean the orders first (cvmlib.clean.clean_orders).")
+                         fix=_("Returns or zero amounts? Clean the orders first (cvmlib.clean.clean_orders)."))
     return orders
 
 
@@ -155,11 +157,11 @@ def age_bands(age: pd.Series, edges: Sequence[int] = AGE_EDGES) -> pd.Series:
     age = require_not_empty(as_series(age, "age"), "age", "customers")
     bounds = require_increasing(edges, "edges")
     if len(bounds) < 2:
-        raise InputError(f"edges needs at least two values (one band); got {bounds.tolist()}.")
+        raise InputError(_("edges needs at least two values (one band); got {edges}.").format(edges=bounds.tolist()))
     frame = age.rename("age").to_frame()
     require_finite(age, "age", frame=frame)
     require_within(age, "age", bounds[0], bounds[-1], inclusive="left", frame=frame,
-                   fix="Outside the age bands: fix those ages or widen the edges.")
+                   fix=_("Outside the age bands: fix those ages or widen the edges."))
     edges = [int(e) if float(e).is_integer() else e for e in bounds]
     # right=False: a 25-year-old belongs to 25-34, not to 18-24
     return pd.cut(age, bins=list(edges), right=False, labels=_band_labels(edges)).rename("age_band")
@@ -207,7 +209,8 @@ def demographic_table(customers: pd.DataFrame, orders: pd.DataFrame, edges: Sequ
         One row per age band (index ``age_band``): ``customers``, ``customer_share``,
         ``spend_per_customer``, ``top_categories`` (the two categories with the largest share of
         the band's spend, with the shares), ``main_channel`` (largest share of the band's orders)
-        and ``approach`` (from :data:`CHANNEL_APPROACHES` and the top category).
+        and ``approach`` (from :data:`CHANNEL_APPROACHES` and the top category). ``top_categories`` and
+        ``approach`` are texts for people, in the language in force.
 
     Examples
     --------
@@ -236,15 +239,17 @@ def demographic_table(customers: pd.DataFrame, orders: pd.DataFrame, edges: Sequ
             continue
         top = spend_share.loc[name].sort_values(ascending=False).head(2) if name in spend_share.index else pd.Series()
         main_channel = str(channel.loc[name].idxmax()) if name in channel.index else ""
-        top_text = ", ".join(f"{cat} ({share:.0%})" for cat, share in top.items())
-        first = str(top.index[0]) if len(top) else "the range"
+        top_text = enumeration(_("{category} ({share:.0%})").format(category=label(str(cat)), share=share)
+                               for cat, share in top.items())
+        first = label(str(top.index[0])) if len(top) else _("the range")
         rows[name] = {
             "customers": members,
             "customer_share": members / len(band),
             "spend_per_customer": float(spend.loc[name].sum()) / members if name in spend.index else 0.0,
             "top_categories": top_text,
             "main_channel": main_channel,
-            "approach": f"{first}: {CHANNEL_APPROACHES.get(main_channel, 'channel of choice')}",
+            "approach": _("{category}: {approach}").format(
+                category=first, approach=_(CHANNEL_APPROACHES.get(main_channel, N_("channel of choice")))),
         }
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("age_band")
 
@@ -335,7 +340,7 @@ def scale_features(features: pd.DataFrame, log_columns: Iterable[str] | None = N
     require_table(features, "features", columns)
     for column in columns:
         require_non_negative(features[column], column, frame=features, columns=[column],
-                             fix="A log needs values >= 0: returns netted below zero?")
+                             fix=_("A log needs values >= 0: returns netted below zero?"))
     values = features.astype(float)
     values[columns] = np.log1p(values[columns])
     sd = values.std(ddof=0)
@@ -387,8 +392,8 @@ def kmeans_segments(features: pd.DataFrame, k: int, random_state: int = 0, n_ini
     n_distinct = len(np.unique(values, axis=0))
     if k > n_distinct:
         raise InputError(
-            f"k={k} segments cannot be formed from {n_distinct} distinct customer profile(s): "
-            "k must not exceed the number of distinct rows of the features."
+            _("k={k} segments cannot be formed from {n} distinct customer profile(s): k must not exceed the "
+              "number of distinct rows of the features.").format(k=k, n=n_distinct)
         )
     # One thread: for a few thousand customers OpenMP's start-up and spin-waiting cost more than
     # they save, and on a busy classroom server two threads can be 50x slower than one.
@@ -525,7 +530,9 @@ def suggest_segment_names(profile: pd.DataFrame) -> pd.Series:
 
     Value level: "high value" if revenue per customer is at least 1.5 x the base average, "low
     value" if at most 0.5 x, else "mid value"; "lapsed" if the median recency exceeds 180 days.
-    Names are a starting point for the team to rename, not a diagnosis.
+    Names are a starting point for the team to rename, not a diagnosis. They are texts for people,
+    written in the language in force (``cvmlib.set_language``), with the category shown as
+    :func:`cvmlib.display.label` shows it.
 
     Examples
     --------
@@ -541,10 +548,14 @@ def suggest_segment_names(profile: pd.DataFrame) -> pd.Series:
     require_present(profile["top_category"], "top_category", what="a category", frame=profile)
     per_customer = profile["revenue"] / profile["customers"]
     average = profile["revenue"].sum() / profile["customers"].sum()
+    words = {level: _(level) for level in (N_("high value"), N_("low value"), N_("mid value"))}
     level = np.where(per_customer >= 1.5 * average, "high value",
                      np.where(per_customer <= 0.5 * average, "low value", "mid value"))
-    names = [f"{cat}, {lvl}" + (", lapsed" if rec > 180 else "")
-             for cat, lvl, rec in zip(profile["top_category"], level, profile["median_recency"])]
+    named, lapsed = _("{category}, {level}"), _("{name}, lapsed")
+    names = []
+    for cat, lvl, rec in zip(profile["top_category"], level, profile["median_recency"]):
+        name = named.format(category=label(str(cat)), level=words[str(lvl)])
+        names.append(lapsed.format(name=name) if rec > 180 else name)
     seen: dict[str, int] = {}
     unique = []
     for name in names:  # two clusters can earn the same name: number the repeats
@@ -582,7 +593,7 @@ def stability(
     seeds = [require_int(seed, "seeds", minimum=0) for seed in require_1d(seeds, "seeds")]
     n_bootstrap = require_int(n_bootstrap, "n_bootstrap", minimum=0)
     if not seeds and n_bootstrap == 0:
-        raise InputError("seeds is empty and n_bootstrap=0: there is no re-fit to compare with.")
+        raise InputError(_("seeds is empty and n_bootstrap=0: there is no re-fit to compare with."))
     reference = kmeans_segments(features, k, random_state=random_state)
     values = features.to_numpy(dtype=float)
     rows: list[dict[str, Hashable]] = []
@@ -619,7 +630,7 @@ def pca_projection(features: pd.DataFrame) -> pd.DataFrame:
     """
     features = _features(features)
     if features.shape[0] < 2 or features.shape[1] < 2:
-        raise InputError("A 2-D projection needs at least 2 customers and 2 features.")
+        raise InputError(_("A 2-D projection needs at least 2 customers and 2 features."))
     pca = PCA(n_components=2, random_state=0)
     coords = pca.fit_transform(features.to_numpy(dtype=float))
     result = pd.DataFrame(coords, index=features.index, columns=["pc1", "pc2"])

@@ -33,6 +33,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from cvmlib.display import register_labels
+from cvmlib.i18n import N_, _
 from cvmlib.validate import (
     InputError,
     as_series,
@@ -78,33 +80,44 @@ MAX_BUDGET = 9e13
 
 #: Cells of the current x potential value matrix, in the order (high, high), (high current, low
 #: potential), (low current, high potential), (low, low).
-VALUE_CELLS: tuple[str, str, str, str] = ("Key", "Maintain", "Develop", "Basic")
+VALUE_CELLS: tuple[str, str, str, str] = (N_("Key"), N_("Maintain"), N_("Develop"), N_("Basic"))
 
 #: Service level and contact plan per value-matrix cell (one sentence each).
 VALUE_CELL_PLANS: dict[str, str] = {
-    "Key": "Dedicated account manager; personal contact every month; first access to new "
-    "products and priority service.",
-    "Maintain": "Regular follow-up by the service team every quarter; protect the relationship "
-    "and the margin, no growth push.",
-    "Develop": "Targeted cross-selling and upgrade offers with regular follow-up; measure whether "
-    "the potential turns into purchases.",
-    "Basic": "Automated marketing only (app messages, e-mail journeys); no personal contact.",
+    "Key": N_("Dedicated account manager; personal contact every month; first access to new "
+              "products and priority service."),
+    "Maintain": N_("Regular follow-up by the service team every quarter; protect the relationship "
+                   "and the margin, no growth push."),
+    "Develop": N_("Targeted cross-selling and upgrade offers with regular follow-up; measure whether "
+                  "the potential turns into purchases."),
+    "Basic": N_("Automated marketing only (app messages, e-mail journeys); no personal contact."),
 }
 
 #: The Reinartz and Kumar (2002) quadrants, in the order (long-term, high profit), (short-term,
 #: high profit), (long-term, low profit), (short-term, low profit).
-RK_QUADRANTS: tuple[str, str, str, str] = ("True friends", "Butterflies", "Barnacles", "Strangers")
+RK_QUADRANTS: tuple[str, str, str, str] = (N_("True friends"), N_("Butterflies"), N_("Barnacles"),
+                                           N_("Strangers"))
 
 #: The strategy Reinartz and Kumar recommend for each quadrant.
 RK_STRATEGIES: dict[str, str] = {
-    "True friends": "Communicate consistently but not too often; build attitudinal loyalty and "
-    "reward it.",
-    "Butterflies": "Enjoy them while they last: harvest the transactions, then stop investing "
-    "once they go quiet.",
-    "Barnacles": "Find out whether they have a small wallet or a small share of it: up-sell and "
-    "cross-sell to the latter, serve the former at low cost.",
-    "Strangers": "Make no relationship investment; make every transaction profitable.",
+    "True friends": N_("Communicate consistently but not too often; build attitudinal loyalty and "
+                       "reward it."),
+    "Butterflies": N_("Enjoy them while they last: harvest the transactions, then stop investing "
+                      "once they go quiet."),
+    "Barnacles": N_("Find out whether they have a small wallet or a small share of it: up-sell and "
+                    "cross-sell to the latter, serve the former at low cost."),
+    "Strangers": N_("Make no relationship investment; make every transaction profitable."),
 }
+
+#: Rows and columns :func:`tier_transitions` adds for customers present in one period only.
+TRANSITION_LABELS: dict[str, str] = {"new": N_("new"), "gone": N_("gone")}
+
+# cells, quadrants, plans and strategies are shown translated in tables (cvmlib.display)
+register_labels(VALUE_CELLS)
+register_labels(VALUE_CELL_PLANS.values())
+register_labels(RK_QUADRANTS)
+register_labels(RK_STRATEGIES.values())
+register_labels(TRANSITION_LABELS)
 
 
 # --------------------------------------------------------------------------------------------
@@ -115,14 +128,15 @@ def _values(values: Any, name: str, *, allow_negative: bool = False) -> pd.Serie
     series = require_not_empty(as_series(values, name), name, "customers")
     if allow_negative:
         return require_finite(series, name)
-    return require_non_negative(series, name, fix="Value shares need non-negative values: clip them "
-                                "with .clip(lower=0) or drop those customers, and state the choice.")
+    return require_non_negative(series, name, fix=_("Value shares need non-negative values: clip them "
+                                                    "with .clip(lower=0) or drop those customers, and state the "
+                                                    "choice."))
 
 
 def _shares_input(values: Any, name: str = "values") -> pd.Series:
     numbers = _values(values, name)
     if require_finite_sum(numbers.to_numpy(), name) <= 0:
-        raise InputError(f"{name} are all zero: there is no value to divide into shares.")
+        raise InputError(_("{name} are all zero: there is no value to divide into shares.").format(name=name))
     return numbers
 
 
@@ -196,7 +210,8 @@ def abc_classes(
     require_probability(edges, "cuts", inclusive="right")
     names = list(labels) if labels is not None else [chr(ord("A") + k) for k in range(len(edges) + 1)]
     if len(names) != len(edges) + 1 or len(set(names)) != len(names):
-        raise InputError(f"labels must be {len(edges) + 1} distinct names for {len(edges)} cuts; got {names!r}.")
+        raise InputError(_("labels must be {n} distinct names for {cuts} cuts; got {names!r}.").format(
+            n=len(edges) + 1, cuts=len(edges), names=names))
     before, total = _share_before(numbers.to_numpy())
     # compare amounts, not rounded shares: "less than 80 % of the total" exactly
     codes = np.searchsorted(edges * total, before, side="right")
@@ -349,15 +364,15 @@ def gross_profit(
     {'a': 50.0, 'b': 20.0}
     """
     if not isinstance(margin_rates, Mapping):
-        raise InputError(f"margin_rates must be a dict of category -> margin rate, e.g. "
-                         f"{{'Home': 0.4}}; got {type(margin_rates).__name__}.")
+        raise InputError(_("margin_rates must be a dict of category -> margin rate, e.g. {{'Home': 0.4}}; "
+                           "got {type}.").format(type=type(margin_rates).__name__))
     checked = validate_transactions(orders)
     if category_col not in checked.columns:
-        raise InputError(f"Column {category_col!r} (category_col) is missing from orders.")
+        raise InputError(_("Column {column!r} (category_col) is missing from orders.").format(column=category_col))
     categories = checked[category_col].astype("str")
     rate_of = {str(k): require_probability(v, f"margin_rates[{k!r}]", scalar=True) for k, v in margin_rates.items()}
     require_known(categories, rate_of, category_col, known_name="margin_rates", frame=checked,
-                  columns=[category_col, "amount"], fix="Give a rate for every category of the orders.")
+                  columns=[category_col, "amount"], fix=_("Give a rate for every category of the orders."))
     cost = require_non_negative(cost_per_order, "cost_per_order", scalar=True)
     amounts = checked["amount"].to_numpy()
     # |profit| of a customer is at most their amounts plus their costs: finite if this total is
@@ -403,7 +418,7 @@ def _two_by_two(
     ty = require_finite(y_threshold, f"{names[1]}_threshold", scalar=True)
     labels = list(cells)
     if len(labels) != 4 or len(set(labels)) != 4:
-        raise InputError(f"cells must be four distinct names; got {labels!r}.")
+        raise InputError(_("cells must be four distinct names; got {labels!r}.").format(labels=labels))
     high_x = xs.to_numpy() >= tx
     high_y = ys.to_numpy() >= ty
     codes = np.where(high_x, np.where(high_y, 0, 1), np.where(high_y, 2, 3))
@@ -509,8 +524,8 @@ def cell_summary(cells: pd.Series, values: pd.Series) -> pd.DataFrame:
                              what="a cell")
     numbers = _aligned(labels, _values(values, "values", allow_negative=True), ("cells", "values"))
     if require_finite_sum(np.abs(numbers.to_numpy()), "values") > 0 and numbers.sum() == 0:
-        raise InputError("values add up to 0 (gains and losses cancel): value shares are undefined. "
-                         "Summarise the positive and negative parts separately.")
+        raise InputError(_("values add up to 0 (gains and losses cancel): value shares are undefined. "
+                           "Summarise the positive and negative parts separately."))
     if not isinstance(labels.dtype, pd.CategoricalDtype):
         labels = labels.astype("category")
     grouped = numbers.groupby(labels.rename("cell"), observed=False)
@@ -573,30 +588,31 @@ def allocate_budget(
     labels = require_not_empty(as_series(cells, "cells"), "cells", "customers to serve")
     amount = require_positive(budget, "budget", scalar=True)
     if amount > MAX_BUDGET:
-        raise InputError(f"budget={budget!r} is too large to split to the cent exactly (at most "
-                         f"{MAX_BUDGET:.0e}); use a larger currency unit.")
+        raise InputError(_("budget={budget!r} is too large to split to the cent exactly (at most {limit:.0e}); "
+                           "use a larger currency unit.").format(budget=budget, limit=MAX_BUDGET))
     require_choice(basis, "basis", ["customers", "value"])
     if basis == "value":
         if values is None:
-            raise InputError("basis='value' needs values= (the value of every customer).")
+            raise InputError(_("basis='value' needs values= (the value of every customer)."))
         base = cell_summary(labels, values)["value"]
     else:
         base = cell_summary(labels, pd.Series(1.0, index=labels.index))["customers"].astype("float64")
     if weights is not None and not isinstance(weights, Mapping):
-        raise InputError(f"weights must be a dict of cell -> weight; got {type(weights).__name__}.")
+        raise InputError(_("weights must be a dict of cell -> weight; got {type}.").format(
+            type=type(weights).__name__))
     chosen = {cell: 1.0 for cell in base.index} if weights is None else dict(weights)
     used = base.index[base.to_numpy() != 0]
     missing = [cell for cell in used if cell not in chosen]
     if missing:
-        raise InputError(f"weights has no weight for cell(s) {missing}; give one for every cell with "
-                         f"customers (cells: {list(base.index)}).")
+        raise InputError(_("weights has no weight for cell(s) {missing}; give one for every cell with "
+                           "customers (cells: {cells}).").format(missing=missing, cells=list(base.index)))
     weight = pd.Series([require_non_negative(chosen[cell], f"weights[{cell!r}]", scalar=True) if cell in chosen else 0.0
                         for cell in base.index], index=base.index)
     if basis == "value" and (base < 0).any():
-        raise InputError("basis='value' needs non-negative cell values; some cells have a negative total.")
+        raise InputError(_("basis='value' needs non-negative cell values; some cells have a negative total."))
     score = weight * base
     if require_finite_sum(score.to_numpy(), "weights x base") <= 0:
-        raise InputError("Every cell has weight x base 0: nothing to allocate by (check weights and values).")
+        raise InputError(_("Every cell has weight x base 0: nothing to allocate by (check weights and values)."))
     shares = score / score.sum()
     return pd.Series(_round_to_total(shares.to_numpy() * amount, amount), index=base.index, name="budget")
 
@@ -629,7 +645,8 @@ def _tier_order(before: pd.Series, after: pd.Series, tiers: Sequence[str] | None
     for name, series in (("tiers_before", before), ("tiers_after", after)):
         require_known(series.astype("str"), order, name, known_name="tiers")
     if {"new", "gone"} & set(order):
-        raise InputError("'new' and 'gone' are reserved for customers present in one period only; rename those tiers.")
+        raise InputError(_("'new' and 'gone' are reserved for customers present in one period only; rename "
+                           "those tiers."))
     return order
 
 
@@ -669,7 +686,7 @@ def tier_transitions(
     before = as_series(tiers_before, "tiers_before")
     after = as_series(tiers_after, "tiers_after")
     if len(before) == 0 and len(after) == 0:
-        raise InputError("tiers_before and tiers_after are both empty: there are no customers.")
+        raise InputError(_("tiers_before and tiers_after are both empty: there are no customers."))
     for name, series in (("tiers_before", before), ("tiers_after", after)):
         require_unique(series.index, f"the index of {name}", what="customer id")
         require_present(series, name, what="a tier (leave customers who did not buy in that period "

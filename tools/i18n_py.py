@@ -1,7 +1,8 @@
 """Keep cvmlib's message catalogs in step with its sources (Python ``gettext`` catalogs, managed with babel).
 
 ``python tools/i18n_py.py update``
-    extract every ``_()`` / ``N_()`` / ``ngettext()`` message of ``cvmlib`` and bring each catalog
+    extract every ``_()`` / ``N_()`` / ``ngettext()`` message of ``cvmlib`` (and of the code cells of the
+    book pages and workbooks: catalog ``book_code``) and bring each catalog
     ``cvmlib/locale/zh_CN/LC_MESSAGES/<part>.po`` in step: new messages are added untranslated to the
     catalog of the part that uses them (``exercises_rfm``, ``validate``, ``plotting``, ...), messages
     no source uses any more are removed. Translations already made are kept.
@@ -15,12 +16,15 @@
 from __future__ import annotations
 
 import argparse
+import io
+import json
 import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
+from babel.messages.extract import extract as extract_source
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
@@ -41,6 +45,27 @@ def part_of(path: str) -> str:
     return parts[0]
 
 
+#: The code cells of the book pages and workbooks: their ``_()`` texts (captions, printed sentences, table
+#: headers shown to readers) go to the catalog ``book_code`` (read at run time like the library's own).
+BOOK_CODE_PART = "book_code"
+_CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```", re.S | re.M)
+
+
+def code_cells() -> list[tuple[str, str]]:
+    """(file, Python source) of every code cell of ``book/*.md`` and ``notebooks/*.ipynb``, in order."""
+    cells: list[tuple[str, str]] = []
+    for path in sorted((ROOT / "book").glob("*.md")):
+        for match in _CODE_CELL.finditer(path.read_text(encoding="utf-8")):
+            cells.append((f"book/{path.name}", match.group(1)))
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] == "code":
+                source = cell["source"]
+                cells.append((f"notebooks/{path.name}", "".join(source) if isinstance(source, list) else source))
+    # MyST cell options (":tags: [...]") and IPython magics are not Python: blank them, keep line numbers
+    return [(name, re.sub(r"(?m)^[:%!].*$", "", source)) for name, source in cells]
+
+
 def extract() -> dict[str, tuple[str, str | None]]:
     """Every message id of the sources -> (the part of its first use, the plural id if any)."""
     found: dict[str, tuple[str, str | None]] = {}
@@ -53,6 +78,12 @@ def extract() -> dict[str, tuple[str, str | None]]:
         singular, plural = (message, None) if isinstance(message, str) else (message[0], message[1])
         if singular and singular not in found:
             found[singular] = (part_of(filename), plural)
+    for _name, source in code_cells():
+        for _lineno, message, _comments, _context in extract_source(
+                "python", io.BytesIO(source.encode("utf-8")), keywords=KEYWORDS):
+            singular, plural = (message, None) if isinstance(message, str) else (message[0], message[1])
+            if singular and singular not in found:
+                found[singular] = (BOOK_CODE_PART, plural)
     return found
 
 

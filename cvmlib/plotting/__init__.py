@@ -3,6 +3,11 @@
 matplotlib only. Every function draws on the ``ax`` it is given (or on a new figure) and returns
 the Axes; nothing calls ``plt.show()``, so the functions work headless (Agg backend), in notebooks
 and in the built book alike. Topic modules never import plots; plots import topic constants.
+
+Titles, axis labels, legends and annotations follow the course's language (``cvmlib.set_language``),
+drawn with a font list that has Chinese on every machine (:mod:`cvmlib.plotting._fonts`: DejaVu Sans
+for Latin and digits, then the shipped Noto Sans CJK SC, then the usual Windows/macOS fonts).
+:func:`use_fonts` makes that list the default of your own figures too (``df.plot()``, ``plt.title``).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from cvmlib.plotting.clv import (
     tracking_plot,
     update_clv_cumulative_plot,
 )
+from cvmlib.plotting._fonts import font_families, use_fonts
 from cvmlib.plotting.complaints import cause_pareto_plot, recovery_plot, ticket_timeline_plot
 from cvmlib.plotting.fourc import four_c_heatmap, nps_distribution_plot
 from cvmlib.plotting.rfm import rfm_heatmap, segment_bars
@@ -23,6 +29,7 @@ from cvmlib.plotting.segment import cluster_profile_heatmap, cluster_projection
 from cvmlib.plotting.value import lorenz_plot, value_matrix_plot
 
 __all__ = ["calibration_holdout_plot", "cause_pareto_plot", "clv_cumulative_plot", "cluster_profile_heatmap",
-           "cluster_projection", "cohort_heatmap", "four_c_heatmap", "lorenz_plot", "nps_distribution_plot",
-           "period_transactions_plot", "recovery_plot", "retention_curves_plot", "rfm_heatmap", "segment_bars",
-           "ticket_timeline_plot", "tracking_plot", "update_clv_cumulative_plot", "value_matrix_plot"]
+           "cluster_projection", "cohort_heatmap", "font_families", "four_c_heatmap", "lorenz_plot",
+           "nps_distribution_plot", "period_transactions_plot", "recovery_plot", "retention_curves_plot",
+           "rfm_heatmap", "segment_bars", "ticket_timeline_plot", "tracking_plot", "update_clv_cumulative_plot",
+           "use_fonts", "value_matrix_plot"]

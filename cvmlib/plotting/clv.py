@@ -10,7 +10,9 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.patches import StepPatch
 
-from cvmlib.plotting._axes import new_axes
+from cvmlib.display import label
+from cvmlib.i18n import _
+from cvmlib.plotting._axes import finish, new_axes
 from cvmlib.validate import (
     as_series,
     require_bool,
@@ -72,17 +74,17 @@ def cohort_heatmap(retention: pd.DataFrame, ax: Axes | None = None, *, sizes: pd
     ax = new_axes(ax, (8.0, 0.25 * len(retention) + 2.0))
     values = np.ma.masked_invalid(retention.to_numpy(dtype=float) * 100)
     image = ax.imshow(values, aspect="auto", cmap="Blues", vmin=0, vmax=100, interpolation="nearest")
-    ax.figure.colorbar(image, ax=ax, label="% of the cohort buying")
-    labels = [str(label) for label in retention.index]
+    bar = ax.figure.colorbar(image, ax=ax, label=_("% of the cohort buying"))
+    labels = [str(cohort) for cohort in retention.index]
     if sizes is not None:
-        labels = [f"{label} (n={int(n):,})" for label, n in zip(labels, sizes)]
+        labels = [f"{cohort} (n={int(n):,})" for cohort, n in zip(labels, sizes)]
     ax.set_yticks(range(len(retention)), labels)
     step = max(1, len(retention.columns) // 12)
     ax.set_xticks(range(0, len(retention.columns), step), [str(c) for c in retention.columns[::step]])
-    ax.set_xlabel("periods since the first purchase")
-    ax.set_ylabel("cohort (period of the first purchase)")
-    ax.set_title("Cohort retention")
-    return ax
+    ax.set_xlabel(_("periods since the first purchase"))
+    ax.set_ylabel(_("cohort (period of the first purchase)"))
+    ax.set_title(_("Cohort retention"))
+    return finish(ax, bar.ax)
 
 
 def retention_curves_plot(retention: pd.DataFrame, curve: pd.Series | None = None, ax: Axes | None = None,
@@ -114,17 +116,18 @@ def retention_curves_plot(retention: pd.DataFrame, curve: pd.Series | None = Non
     ax = new_axes(ax, (7.0, 4.5))
     shown = retention.iloc[::max(1, every)]
     colours = plt.get_cmap("viridis")(np.linspace(0, 0.9, len(shown)))
-    for colour, (label, row) in zip(colours, shown.iterrows()):
-        ax.plot(row.index, row.to_numpy(dtype=float) * 100, color=colour, linewidth=1, alpha=0.8, label=str(label))
+    for colour, (cohort, row) in zip(colours, shown.iterrows()):
+        ax.plot(row.index, row.to_numpy(dtype=float) * 100, color=colour, linewidth=1, alpha=0.8,
+                label=str(label(cohort)))
     if curve is not None:
         ax.plot(curve.index, curve.to_numpy(dtype=float) * 100, color="black", linewidth=2.5,
-                label="all cohorts (weighted)")
+                label=_("all cohorts (weighted)"))
     ax.set_ylim(0, 105)
-    ax.set_xlabel("periods since the first purchase")
-    ax.set_ylabel("% of the cohort buying")
+    ax.set_xlabel(_("periods since the first purchase"))
+    ax.set_ylabel(_("% of the cohort buying"))
     ax.legend(fontsize=7, ncol=2, loc="upper right")
-    ax.set_title("Retention curves by cohort")
-    return ax
+    ax.set_title(_("Retention curves by cohort"))
+    return finish(ax)
 
 
 def clv_cumulative_plot(margin: float, retention: float, discount: float, horizon: int,
@@ -153,16 +156,17 @@ def clv_cumulative_plot(margin: float, retention: float, discount: float, horizo
     require_finite(discount, "discount", scalar=True)
     require_bool(legend, "legend")
     ax = new_axes(ax, (7.0, 4.0))
-    ax.plot([], [], color="C1", marker="o", markersize=3, label="cumulative CLV")
+    ax.plot([], [], color="C1", marker="o", markersize=3, label=_("cumulative CLV"))
     # one filled step patch instead of one rectangle per period: redraws stay fast at 120 periods
-    ax.stairs([0.0], [0.5, 1.5], fill=True, color="C0", alpha=0.6, label="discounted expected margin of the period")
+    ax.stairs([0.0], [0.5, 1.5], fill=True, color="C0", alpha=0.6,
+              label=_("discounted expected margin of the period"))
     ax.axhline(0.0, color="grey", linestyle="--")
-    ax.set_xlabel("period t")
-    ax.set_ylabel("value")
+    ax.set_xlabel(_("period t"))
+    ax.set_ylabel(_("value"))
     update_clv_cumulative_plot(ax, margin, retention, discount, int(horizon))
     if legend:
         ax.legend(loc="center right", fontsize=8)
-    return ax
+    return finish(ax)
 
 
 def update_clv_cumulative_plot(ax: Axes, margin: float, retention: float, discount: float, horizon: int) -> Axes:
@@ -189,10 +193,10 @@ def update_clv_cumulative_plot(ax: Axes, margin: float, retention: float, discou
     bars = cast(StepPatch, ax.patches[0])
     bars.set_data(values=buildup["discounted_margin"].to_numpy(), edges=np.arange(0.5, horizon + 1))
     unlimited.set_ydata([total, total])
-    unlimited.set_label(f"unlimited horizon: {total:,.0f}")
+    unlimited.set_label(_("unlimited horizon: {value:,.0f}").format(value=total))
     ax.relim()
     ax.autoscale_view()
-    ax.set_title(f"CLV after {horizon} periods: {buildup['cumulative'].iloc[-1]:,.0f}")
+    ax.set_title(_("CLV after {n} periods: {value:,.0f}").format(n=horizon, value=buildup["cumulative"].iloc[-1]))
     return ax
 
 
@@ -218,14 +222,14 @@ def period_transactions_plot(table: pd.DataFrame, ax: Axes | None = None) -> Axe
     require_non_negative(table["model"], "model", frame=table)
     ax = new_axes(ax, (7.0, 4.0))
     x = np.arange(len(table))
-    ax.bar(x - 0.2, table["actual"], width=0.4, label="actual", color="C0")
-    ax.bar(x + 0.2, table["model"], width=0.4, label="model", color="C1")
-    ax.set_xticks(x, [str(label) for label in table.index])
-    ax.set_xlabel("repeat purchases in the calibration period")
-    ax.set_ylabel("customers")
+    ax.bar(x - 0.2, table["actual"], width=0.4, label=_("actual"), color="C0")
+    ax.bar(x + 0.2, table["model"], width=0.4, label=_("model"), color="C1")
+    ax.set_xticks(x, [str(group) for group in table.index])
+    ax.set_xlabel(_("repeat purchases in the calibration period"))
+    ax.set_ylabel(_("customers"))
     ax.legend()
-    ax.set_title("Frequency of repeat purchases: actual vs model")
-    return ax
+    ax.set_title(_("Frequency of repeat purchases: actual vs model"))
+    return finish(ax)
 
 
 def calibration_holdout_plot(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
@@ -250,14 +254,14 @@ def calibration_holdout_plot(table: pd.DataFrame, ax: Axes | None = None) -> Axe
         require_non_negative(table[col], col, frame=table, allow_missing=True)
     ax = new_axes(ax, (7.0, 4.0))
     x = np.arange(len(table))
-    ax.plot(x, table["actual"], marker="o", label="actual", color="C0")
-    ax.plot(x, table["model"], marker="s", linestyle="--", label="model", color="C1")
-    ax.set_xticks(x, [str(label) for label in table.index])
-    ax.set_xlabel("repeat purchases in the calibration period")
-    ax.set_ylabel("mean purchases in the holdout period")
+    ax.plot(x, table["actual"], marker="o", label=_("actual"), color="C0")
+    ax.plot(x, table["model"], marker="s", linestyle="--", label=_("model"), color="C1")
+    ax.set_xticks(x, [str(group) for group in table.index])
+    ax.set_xlabel(_("repeat purchases in the calibration period"))
+    ax.set_ylabel(_("mean purchases in the holdout period"))
     ax.legend()
-    ax.set_title("Calibration vs holdout")
-    return ax
+    ax.set_title(_("Calibration vs holdout"))
+    return finish(ax)
 
 
 def tracking_plot(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
@@ -284,14 +288,14 @@ def tracking_plot(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     for col in ("actual", "model"):
         require_non_negative(table[col], col, frame=table)
     ax = new_axes(ax, (7.5, 4.0))
-    ax.plot(table.index, table["actual"], label="actual", color="C0")
-    ax.plot(table.index, table["model"], linestyle="--", label="model", color="C1")
+    ax.plot(table.index, table["actual"], label=_("actual"), color="C0")
+    ax.plot(table.index, table["model"], linestyle="--", label=_("model"), color="C1")
     if table["holdout"].any():
         ax.axvline(table.index[~table["holdout"].to_numpy()][-1], color="grey", linestyle=":",
-                   label="end of calibration")
-    ax.set_xlabel("period end")
+                   label=_("end of calibration"))
+    ax.set_xlabel(_("period end"))
     ax.tick_params(axis="x", labelrotation=30)
-    ax.set_ylabel("cumulative repeat purchases")
+    ax.set_ylabel(_("cumulative repeat purchases"))
     ax.legend()
-    ax.set_title("Tracking cumulative repeat purchases")
-    return ax
+    ax.set_title(_("Tracking cumulative repeat purchases"))
+    return finish(ax)

@@ -9,7 +9,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from cvmlib.plotting._axes import new_axes
+from cvmlib.display import label, labels
+from cvmlib.i18n import _
+from cvmlib.plotting._axes import finish, new_axes
 from cvmlib.validate import (
     InputError,
     as_timestamp,
@@ -52,18 +54,18 @@ def cause_pareto_plot(table: pd.DataFrame, ax: Axes | None = None, *, cut: float
     require_bool(table["vital_few"], "vital_few", frame=table)
     cut = require_probability(cut, "cut", scalar=True)
     ax = new_axes(ax, (7.0, 4.0))
-    labels = [str(i) for i in table.index]
+    names = [str(i) for i in labels(table.index)]  # causes as readers see them
     colours = ["C3" if vital else "C7" for vital in table["vital_few"]]
-    ax.bar(labels, table["tickets"], color=colours)
-    ax.set_ylabel("tickets")
+    ax.bar(names, table["tickets"], color=colours)
+    ax.set_ylabel(_("tickets"))
     ax.tick_params(axis="x", labelrotation=30)
     share = ax.twinx()
-    share.plot(labels, table["cumulative_share"] * 100, "o-", color="black")
+    share.plot(names, table["cumulative_share"] * 100, "o-", color="black")
     share.axhline(cut * 100, color="grey", linestyle="--", linewidth=1)
     share.set_ylim(0, 105)
-    share.set_ylabel("cumulative % of tickets")
-    ax.set_title("Complaint causes: the vital few (red) and the useful many")
-    return ax
+    share.set_ylabel(_("cumulative % of tickets"))
+    ax.set_title(_("Complaint causes: the vital few (red) and the useful many"))
+    return finish(ax, share)
 
 
 def ticket_timeline_plot(ticket: pd.Series, targets: dict[str, float], ax: Axes | None = None,
@@ -94,14 +96,15 @@ def ticket_timeline_plot(ticket: pd.Series, targets: dict[str, float], ax: Axes 
     >>> plt.close("all")
     """
     if not isinstance(ticket, pd.Series) or "opened_at" not in ticket.index:
-        raise InputError("ticket must be one row of a validated ticket table (a Series with opened_at, "
-                         "first_response_at, resolved_at), e.g. validate_tickets(t).iloc[0].")
+        raise InputError(_("ticket must be one row of a validated ticket table (a Series with opened_at, "
+                           "first_response_at, resolved_at), e.g. validate_tickets(t).iloc[0]."))
     if not isinstance(targets, Mapping):
-        raise InputError(f"targets must be a dict {{'first_response': hours, 'resolution': hours}}; got "
-                         f"{type(targets).__name__}.")
+        raise InputError(_("targets must be a dict {{'first_response': hours, 'resolution': hours}}; got "
+                           "{type}.").format(type=type(targets).__name__))
     missing = [k for k in ("first_response", "resolution") if k not in targets]
     if missing:
-        raise InputError(f"targets has no {missing}: give {{'first_response': hours, 'resolution': hours}}.")
+        raise InputError(_("targets has no {missing}: give {{'first_response': hours, 'resolution': hours}}.").format(
+            missing=missing))
     for key in ("first_response", "resolution"):
         require_positive(targets[key], f"targets[{key!r}]", scalar=True)
     start = as_timestamp(ticket["opened_at"], "opened_at")
@@ -111,28 +114,29 @@ def ticket_timeline_plot(ticket: pd.Series, targets: dict[str, float], ax: Axes 
         export = as_timestamp(as_of, "as_of")
         stamps = pd.Series([start, *marks.values()], index=["opened_at", *marks])
         require_not_after(stamps, export, "the ticket's times", "as_of",
-                          fix="An export cannot hold later events: choose the real export time as as_of.")
+                          fix=_("An export cannot hold later events: choose the real export time as as_of."))
     hours = {k: (v - start) / pd.Timedelta(hours=1) for k, v in marks.items()}
     if as_of is not None and "resolved" not in hours:
         hours["still open at export"] = (export - start) / pd.Timedelta(hours=1)
     ax = new_axes(ax, (7.0, 2.6))
     rows = {"first_response": ("first response", 1), "resolution": ("resolved", 0)}
-    for key, (label, y) in rows.items():
-        reached = hours.get(label, hours.get("still open at export") if key == "resolution" else None)
+    for key, (event, y) in rows.items():
+        reached = hours.get(event, hours.get("still open at export") if key == "resolution" else None)
         target = float(targets[key])
         if reached is not None:
             late = reached > target
             ax.barh(y, reached, color="C3" if late else "C2", height=0.5)
-            ax.text(reached, y, f" {reached:,.1f} h", va="center", fontsize=9)
+            ax.text(reached, y, _(" {hours:,.1f} h").format(hours=reached), va="center", fontsize=9)
         ax.plot([target, target], [y - 0.35, y + 0.35], color="black", linewidth=2)
-        ax.text(target, y + 0.38, f"target {target:g} h", ha="center", fontsize=8)
-    ax.set_yticks([0, 1], ["resolution", "first response"])
+        ax.text(target, y + 0.38, _("target {hours:g} h").format(hours=target), ha="center", fontsize=8)
+    ax.set_yticks([0, 1], [_("resolution"), _("first response")])
     top = max([*hours.values(), *map(float, targets.values())], default=1.0)
     ax.set_xlim(0, top * 1.25)
     ax.set_ylim(-0.6, 1.8)
-    ax.set_xlabel("clock hours since the ticket was opened")
-    ax.set_title(f"Ticket {ticket.get('ticket_id', '')} ({ticket.get('severity', '')} severity) against its SLA")
-    return ax
+    ax.set_xlabel(_("clock hours since the ticket was opened"))
+    ax.set_title(_("Ticket {ticket} ({severity} severity) against its SLA").format(
+        ticket=ticket.get("ticket_id", ""), severity=label(str(ticket.get("severity", "")))))
+    return finish(ax)
 
 
 def recovery_plot(summary: pd.DataFrame, ax: Axes | None = None) -> Axes:
@@ -163,14 +167,14 @@ def recovery_plot(summary: pd.DataFrame, ax: Axes | None = None) -> Axes:
     low = summary["ci_low"].to_numpy(dtype=float) * 100
     high = summary["ci_high"].to_numpy(dtype=float) * 100
     ax.errorbar(rate, y, xerr=[rate - low, high - rate], fmt="o", color="C0", capsize=3,
-                label="raw rate (95 % interval)")
+                label=_("raw rate (95 % interval)"))
     ax.plot(summary["adjusted_rate"].to_numpy(dtype=float) * 100, y, "D", color="C1",
-            label="adjusted for recent purchases")
+            label=_("adjusted for recent purchases"))
     if "no complaint" in summary.index:
         ax.axvline(float(summary.loc["no complaint", "rate"]) * 100, color="grey", linestyle=":", linewidth=1)
-    ax.set_yticks(y, [str(i) for i in summary.index])
+    ax.set_yticks(y, [str(i) for i in labels(summary.index)])
     ax.invert_yaxis()
-    ax.set_xlabel("% who ordered again within the window")
+    ax.set_xlabel(_("% who ordered again within the window"))
     ax.legend(loc="lower left", fontsize=8)
-    ax.set_title("Later buying by how the first complaint was handled")
-    return ax
+    ax.set_title(_("Later buying by how the first complaint was handled"))
+    return finish(ax)

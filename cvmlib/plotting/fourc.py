@@ -11,7 +11,9 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
 from cvmlib.fourc import FOUR_C_NAMES, FOUR_CS, NPS_GROUPS, nps, nps_groups
-from cvmlib.plotting._axes import new_axes
+from cvmlib.display import header, labels
+from cvmlib.i18n import _
+from cvmlib.plotting._axes import finish, new_axes
 from cvmlib.validate import require_table, require_within
 
 __all__ = ["four_c_heatmap", "nps_distribution_plot"]
@@ -48,7 +50,7 @@ def four_c_heatmap(audit: pd.DataFrame, ratings: Sequence[str] = FOUR_CS, ax: Ax
     require_table(audit, "audit (from four_c_audit)", list(ratings))
     for rating in ratings:
         require_within(audit[rating], rating, 1, 5, frame=audit, columns=[rating],
-                       fix="A mean rating lies on the 1..5 scale: is this a four_c_audit table?")
+                       fix=_("A mean rating lies on the 1..5 scale: is this a four_c_audit table?"))
     means = audit[list(ratings)].astype("float64")
     ax = new_axes(ax, (1.5 * len(ratings) + 2.5, 0.55 * len(means) + 1.6))
     image = ax.imshow(means.to_numpy(), cmap="RdYlGn", vmin=1.0, vmax=5.0, aspect="auto")
@@ -57,12 +59,13 @@ def four_c_heatmap(audit: pd.DataFrame, ratings: Sequence[str] = FOUR_CS, ax: Ax
             ax.text(col, row, f"{value:.2f}", ha="center", va="center", fontsize=9)
         weakest = int(np.argmin(values))  # first minimum, as weakest_c
         ax.add_patch(Rectangle((weakest - 0.48, row - 0.48), 0.96, 0.96, fill=False, edgecolor="black", linewidth=2))
-    ax.set_xticks(np.arange(len(ratings)), [FOUR_C_NAMES.get(c, str(c)) for c in ratings])
-    ax.set_yticks(np.arange(len(means)), [str(i) for i in means.index])
-    ax.set_ylabel(str(means.index.name or "group"))
-    ax.figure.colorbar(image, ax=ax, label="mean rating (1-5)")
-    ax.set_title("4C audit: mean rating per group (box = weakest C)")
-    return ax
+    ax.set_xticks(np.arange(len(ratings)), [_(FOUR_C_NAMES[c]) if c in FOUR_C_NAMES else str(header(c))
+                                            for c in ratings])
+    ax.set_yticks(np.arange(len(means)), [str(i) for i in labels(means.index)])
+    ax.set_ylabel(str(header(means.index.name)) if means.index.name else _("group"))
+    bar = ax.figure.colorbar(image, ax=ax, label=_("mean rating (1-5)"))
+    ax.set_title(_("4C audit: mean rating per group (box = weakest C)"))
+    return finish(ax, bar.ax)
 
 
 def nps_distribution_plot(scores: pd.Series, ax: Axes | None = None) -> Axes:
@@ -86,9 +89,11 @@ def nps_distribution_plot(scores: pd.Series, ax: Axes | None = None) -> Axes:
     level = np.select([counts.index >= 9, counts.index >= 7], ["promoter", "passive"], default="detractor")
     ax.bar(counts.index, counts.to_numpy(), color=[colours[g] for g in level])
     handles = [Rectangle((0, 0), 1, 1, color=colours[g]) for g in NPS_GROUPS]
-    ax.legend(handles, [f"{g}s ({(groups == g).mean():.0%})" for g in NPS_GROUPS], loc="upper left")
+    plural = {"detractor": _("detractors ({share:.0%})"), "passive": _("passives ({share:.0%})"),
+              "promoter": _("promoters ({share:.0%})")}
+    ax.legend(handles, [plural[g].format(share=(groups == g).mean()) for g in NPS_GROUPS], loc="upper left")
     ax.set_xticks(range(11))
-    ax.set_xlabel("How likely are you to recommend us? (0-10)")
-    ax.set_ylabel("respondents")
-    ax.set_title(f"NPS = {nps(scores):+.0f} (mean answer {float(np.mean(scores)):.1f})")
-    return ax
+    ax.set_xlabel(_("How likely are you to recommend us? (0-10)"))
+    ax.set_ylabel(_("respondents"))
+    ax.set_title(_("NPS = {nps:+.0f} (mean answer {mean:.1f})").format(nps=nps(scores), mean=float(np.mean(scores))))
+    return finish(ax)

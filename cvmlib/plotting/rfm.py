@@ -7,7 +7,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from cvmlib.plotting._axes import new_axes
+from cvmlib.display import header, labels
+from cvmlib.i18n import _
+from cvmlib.plotting._axes import finish, new_axes
 from cvmlib.validate import (
     as_series,
     require_finite,
@@ -73,7 +75,7 @@ def rfm_heatmap(
     counts = np.bincount(cell, minlength=bins * bins).reshape(bins, bins)
     if value is None:
         grid = counts.astype(float)
-        label, fmt = "customers", "{:,.0f}"
+        what, fmt = _("customers"), "{:,.0f}"
     else:
         value = as_series(value, "value")
         # a number for every customer of scores (value may cover more customers)
@@ -82,7 +84,8 @@ def rfm_heatmap(
         sums = np.bincount(cell, weights=values, minlength=bins * bins).reshape(bins, bins)
         with np.errstate(invalid="ignore", divide="ignore"):
             grid = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
-        label = f"mean {value.name}" if getattr(value, "name", None) else "mean value"
+        name = getattr(value, "name", None)
+        what = _("mean {name}").format(name=header(name)) if name else _("mean value")
         fmt = "{:,.0f}"
 
     ax = new_axes(ax, (6.0, 5.0))
@@ -90,8 +93,8 @@ def rfm_heatmap(
     ticks = np.arange(bins)
     ax.set_xticks(ticks, [str(t + 1) for t in ticks])
     ax.set_yticks(ticks, [str(t + 1) for t in ticks])
-    ax.set_xlabel("F score (frequency)")
-    ax.set_ylabel("R score (recency; high = recent)")
+    ax.set_xlabel(_("F score (frequency)"))
+    ax.set_ylabel(_("R score (recency; high = recent)"))
     finite = grid[np.isfinite(grid)]
     middle = (finite.min() + finite.max()) / 2 if finite.size else 0.0
     for i in range(bins):  # row: R - 1
@@ -102,9 +105,9 @@ def rfm_heatmap(
                 j, i, "-" if empty else fmt.format(v), ha="center", va="center",
                 color="white" if not empty and v > middle else "black", fontsize=9,
             )
-    ax.figure.colorbar(image, ax=ax, label=label)
-    ax.set_title(f"RFM grid: {label} per cell")
-    return ax
+    bar = ax.figure.colorbar(image, ax=ax, label=what)
+    ax.set_title(_("RFM grid: {what} per cell").format(what=what))
+    return finish(ax, bar.ax)
 
 
 def segment_bars(summary: pd.DataFrame, ax: Axes | None = None) -> Axes:
@@ -138,15 +141,15 @@ def segment_bars(summary: pd.DataFrame, ax: Axes | None = None) -> Axes:
     require_table(summary, "summary (from segment_summary)", ["customer_share", "revenue_share"])
     for col in ("customer_share", "revenue_share"):
         require_probability(summary[col], col, frame=summary)
-    names = [str(n) for n in summary.index]
+    names = [str(n) for n in labels(summary.index)]  # segment names as readers see them
     y = np.arange(len(names))
     height = 0.4
     ax = new_axes(ax, (7.0, 0.45 * len(names) + 1.5))
-    ax.barh(y - height / 2, summary["customer_share"] * 100, height, label="share of customers")
-    ax.barh(y + height / 2, summary["revenue_share"] * 100, height, label="share of revenue")
+    ax.barh(y - height / 2, summary["customer_share"] * 100, height, label=_("share of customers"))
+    ax.barh(y + height / 2, summary["revenue_share"] * 100, height, label=_("share of revenue"))
     ax.set_yticks(y, names)
     ax.invert_yaxis()  # first segment on top, as in the table
-    ax.set_xlabel("% of total")
+    ax.set_xlabel(_("% of total"))
     ax.legend(loc="lower right")
-    ax.set_title("Segments: size vs value")
-    return ax
+    ax.set_title(_("Segments: size vs value"))
+    return finish(ax)

@@ -9,7 +9,10 @@ from matplotlib.axes import Axes
 from matplotlib.colors import to_hex
 from matplotlib.lines import Line2D
 
-from cvmlib.plotting._axes import new_axes
+from cvmlib.display import header
+from cvmlib.display import labels as shown_labels
+from cvmlib.i18n import _
+from cvmlib.plotting._axes import finish, new_axes
 from cvmlib.validate import as_series, require_numeric_table, require_present, require_same_ids, require_unique
 
 __all__ = ["cluster_profile_heatmap", "cluster_projection"]
@@ -50,12 +53,12 @@ def cluster_profile_heatmap(features: pd.DataFrame, labels: pd.Series, ax: Axes 
     limit = float(np.nanmax(np.abs(means.to_numpy()))) or 1.0
     ax = new_axes(ax, (0.55 * means.shape[1] + 2.5, 0.5 * means.shape[0] + 1.8))
     image = ax.imshow(means.to_numpy(), cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
-    ax.set_xticks(np.arange(means.shape[1]), [str(c) for c in means.columns], rotation=60, ha="right")
-    ax.set_yticks(np.arange(means.shape[0]), [str(i) for i in means.index])
-    ax.set_ylabel("cluster")
-    ax.figure.colorbar(image, ax=ax, label="mean z-score")
-    ax.set_title("Segment profiles (0 = average customer)")
-    return ax
+    ax.set_xticks(np.arange(means.shape[1]), [str(header(c)) for c in means.columns], rotation=60, ha="right")
+    ax.set_yticks(np.arange(means.shape[0]), [str(i) for i in shown_labels(means.index)])
+    ax.set_ylabel(_("cluster"))
+    bar = ax.figure.colorbar(image, ax=ax, label=_("mean z-score"))
+    ax.set_title(_("Segment profiles (0 = average customer)"))
+    return finish(ax, bar.ax)
 
 
 def cluster_projection(projection: pd.DataFrame, labels: pd.Series, ax: Axes | None = None) -> Axes:
@@ -100,12 +103,15 @@ def cluster_projection(projection: pd.DataFrame, labels: pd.Series, ax: Axes | N
     colours = [to_hex(rgba) for rgba in points.to_rgba(np.arange(len(names)))]
     handles = [Line2D([], [], marker="o", linestyle="", color=colour) for colour in colours]
     ratio = projection.attrs.get("explained_variance_ratio")
-    suffix = [f" ({r:.0%} of variance)" for r in ratio] if ratio else ["", ""]
     ax.set_xticks([])  # components have no units worth reading, and tick text is most of the draw time
     ax.set_yticks([])
-    ax.set_xlabel("first principal component" + suffix[0])
-    ax.set_ylabel("second principal component" + suffix[1])
+    if ratio:
+        ax.set_xlabel(_("first principal component ({share:.0%} of variance)").format(share=ratio[0]))
+        ax.set_ylabel(_("second principal component ({share:.0%} of variance)").format(share=ratio[1]))
+    else:
+        ax.set_xlabel(_("first principal component"))
+        ax.set_ylabel(_("second principal component"))
     # a fixed corner: loc="best" tests every point for overlap and doubles the redraw time
-    ax.legend(handles, [str(name) for name in names], fontsize=8, loc="upper right")
-    ax.set_title("Customers in two dimensions")
-    return ax
+    ax.legend(handles, [str(name) for name in shown_labels(names)], fontsize=8, loc="upper right")
+    ax.set_title(_("Customers in two dimensions"))
+    return finish(ax)

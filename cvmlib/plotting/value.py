@@ -6,7 +6,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
 
-from cvmlib.plotting._axes import new_axes
+from cvmlib.display import label
+from cvmlib.i18n import _
+from cvmlib.plotting._axes import finish, new_axes
 from cvmlib.validate import require_positive, require_probability
 
 __all__ = ["lorenz_plot", "value_matrix_plot"]
@@ -43,18 +45,19 @@ def lorenz_plot(values: pd.Series, ax: Axes | None = None, *, top: float = 0.2) 
     top = require_probability(top, "top", scalar=True)
     curve = lorenz_curve(values)
     ax = new_axes(ax, (5.5, 5.0))
-    ax.plot(curve["population_share"] * 100, curve["value_share"] * 100, label=f"Lorenz curve (Gini {gini(values):.2f})")
-    ax.plot([0, 100], [0, 100], color="grey", linestyle="--", label="perfect equality")
+    ax.plot(curve["population_share"] * 100, curve["value_share"] * 100,
+            label=_("Lorenz curve (Gini {gini:.2f})").format(gini=gini(values)))
+    ax.plot([0, 100], [0, 100], color="grey", linestyle="--", label=_("perfect equality"))
     share = top_share(values, top)
     ax.plot([(1 - top) * 100], [(1 - share) * 100], "o", color="C3",
-            label=f"top {top:.0%} of customers: {share:.0%} of value")
-    ax.set_xlabel("% of customers (smallest value first)")
-    ax.set_ylabel("% of value")
+            label=_("top {top:.0%} of customers: {share:.0%} of value").format(top=top, share=share))
+    ax.set_xlabel(_("% of customers (smallest value first)"))
+    ax.set_ylabel(_("% of value"))
     ax.set_xlim(0, 100)
     ax.set_ylim(0, 100)
     ax.legend(loc="upper left")
-    ax.set_title("Concentration of customer value")
-    return ax
+    ax.set_title(_("Concentration of customer value"))
+    return finish(ax)
 
 
 def value_matrix_plot(
@@ -83,8 +86,8 @@ def value_matrix_plot(
     from cvmlib.value import value_matrix
 
     cells = value_matrix(current, potential, current_threshold, potential_threshold)  # checks both first
-    require_positive(current, "current", fix="value_matrix_plot draws current value on a log axis.")
-    require_positive(current_threshold, "current_threshold", fix="It is drawn on a log axis.", scalar=True)
+    require_positive(current, "current", fix=_("value_matrix_plot draws current value on a log axis."))
+    require_positive(current_threshold, "current_threshold", fix=_("It is drawn on a log axis."), scalar=True)
     ax = new_axes(ax, (6.5, 5.0))
     for code, name in enumerate(cells.cat.categories):
         chosen = (cells == name).to_numpy()
@@ -98,12 +101,13 @@ def value_matrix_plot(
     spots = {  # label position of each cell, in axes fractions along each axis
         "Key": (0.97, 0.97), "Maintain": (0.97, 0.03), "Develop": (0.03, 0.97), "Basic": (0.03, 0.03)}
     for name, (fx, fy) in zip(cells.cat.categories, spots.values()):
-        ax.text(fx, fy, f"{name}\n{int(counts[name]):,} customers", transform=ax.transAxes,
+        ax.text(fx, fy, _("{cell}\n{n:,} customers").format(cell=label(name), n=int(counts[name])),
+                transform=ax.transAxes,
                 ha="right" if fx > 0.5 else "left", va="top" if fy > 0.5 else "bottom", fontsize=9,
                 bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none"})
     ax.set_xlim(x_lo, x_hi)
     ax.set_ylim(y_lo, y_hi)
-    ax.set_xlabel("current value (CNY, log scale)")
-    ax.set_ylabel("potential value (CNY)")
-    ax.set_title("Customer value matrix")
-    return ax
+    ax.set_xlabel(_("current value (CNY, log scale)"))
+    ax.set_ylabel(_("potential value (CNY)"))
+    ax.set_title(_("Customer value matrix"))
+    return finish(ax)

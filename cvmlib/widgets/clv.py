@@ -17,15 +17,33 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from cvmlib.clv import simple_clv
+from cvmlib.display import header
+from cvmlib.i18n import N_, _
 from cvmlib.plotting import clv_cumulative_plot, update_clv_cumulative_plot
 from cvmlib.widgets.views import ExplorerBox
 
 __all__ = ["clv_calculator_table", "clv_calculator_html", "clv_calculator_png", "clv_calculator"]
 
 #: What the figure's marks mean: said once under the figure instead of a legend redrawn per move.
-KEY_HTML = ("<small><span style='color:#1f77b4'>&#9632;</span> discounted expected margin of the period "
-            "&nbsp; <span style='color:#ff7f0e'>&#9679;&#8212;</span> cumulative CLV &nbsp; "
-            "<span style='color:grey'>- - -</span> CLV over an unlimited horizon</small>")
+KEY_HTML = N_("<small><span style='color:#1f77b4'>&#9632;</span> discounted expected margin of the period "
+              "&nbsp; <span style='color:#ff7f0e'>&#9679;&#8212;</span> cumulative CLV &nbsp; "
+              "<span style='color:grey'>- - -</span> CLV over an unlimited horizon</small>")
+
+#: The period names the calculator knows: singular and plural, as shown in its labels.
+PERIOD_NAMES: dict[str, tuple[str, str]] = {
+    "day": (N_("day"), N_("days")),
+    "week": (N_("week"), N_("weeks")),
+    "month": (N_("month"), N_("months")),
+    "quarter": (N_("quarter"), N_("quarters")),
+    "year": (N_("year"), N_("years")),
+}
+
+
+def _period(period: str, plural: bool = False) -> str:
+    """``period`` as shown in a label (translated when it is one of :data:`PERIOD_NAMES`)."""
+    if period in PERIOD_NAMES:
+        return _(PERIOD_NAMES[period][1 if plural else 0])
+    return f"{period}s" if plural else period
 
 
 def clv_calculator_table(margin: float, retention: float, discount: float, horizon: int) -> pd.DataFrame:
@@ -38,11 +56,14 @@ def clv_calculator_table(margin: float, retention: float, discount: float, horiz
     """
     unlimited = float(simple_clv(margin, retention, discount))
     limited = float(simple_clv(margin, retention, discount, horizon=int(horizon)))
+    rows = [text.format(n=int(horizon)) for text in _ROWS]  # the data stay English (shown by clv_calculator_html)
     return pd.DataFrame({"value": [unlimited, limited, limited / unlimited if unlimited else np.nan]},
-                        index=pd.Index(["CLV, unlimited horizon: m r / (1 + d - r)",
-                                        f"CLV over {int(horizon)} periods",
-                                        f"share of the unlimited value reached in {int(horizon)} periods"],
-                                       name="simple CLV"))
+                        index=pd.Index(rows, name="simple CLV"))
+
+
+#: The rows of :func:`clv_calculator_table` (``{n}``: the horizon).
+_ROWS = (N_("CLV, unlimited horizon: m r / (1 + d - r)"), N_("CLV over {n} periods"),
+         N_("share of the unlimited value reached in {n} periods"))
 
 
 def clv_calculator_html(margin: float, retention: float, discount: float, horizon: int) -> str:
@@ -55,6 +76,8 @@ def clv_calculator_html(margin: float, retention: float, discount: float, horizo
     (True, True, True)
     """
     table = clv_calculator_table(margin, retention, discount, horizon)
+    table.index = pd.Index([_(text).format(n=int(horizon)) for text in _ROWS], name=header(table.index.name))
+    table.columns = [_("value")]  # money and a share: no unit in the header
     money, share = table.index[:2], table.index[2:]
     return (table.style.format("{:,.2f}", subset=pd.IndexSlice[money, :])
             .format("{:.1%}", subset=pd.IndexSlice[share, :], na_rep="-").to_html())
@@ -79,7 +102,7 @@ def clv_calculator_png(fig: Figure, margin: float, retention: float, discount: f
         update_clv_cumulative_plot(fig.axes[0], margin, retention, discount, int(horizon))
     else:
         clv_cumulative_plot(margin, retention, discount, int(horizon), ax=fig.add_subplot(), legend=False)
-        fig.axes[0].set_xlabel(f"{period} t")
+        fig.axes[0].set_xlabel(_("{period} t").format(period=_period(period)))
         # fixed margins, set once: a tight layout per move would cost a second draw
         fig.subplots_adjust(left=0.1, right=0.97, top=0.9, bottom=0.16)
     buffer = io.BytesIO()
@@ -101,17 +124,20 @@ def clv_calculator(margin: float = 30.0, retention: float = 0.9, discount: float
     """
     style = {"description_width": "initial"}
     layout = widgets.Layout(width="48%")
+    unit, units = _period(period), _period(period, plural=True)
     margin_slider = widgets.FloatSlider(value=margin, min=0.0, max=max(500.0, margin), step=5.0, style=style,
-                                        description=f"margin per {period}", continuous_update=False, layout=layout)
+                                        description=_("margin per {period}").format(period=unit),
+                                        continuous_update=False, layout=layout)
     retention_slider = widgets.FloatSlider(value=retention, min=0.0, max=0.99, step=0.01, style=style,
-                                           description=f"retention per {period}", continuous_update=False,
-                                           readout_format=".2f", layout=layout)
+                                           description=_("retention per {period}").format(period=unit),
+                                           continuous_update=False, readout_format=".2f", layout=layout)
     # a fine step: a monthly rate converted from a yearly one (0.0095) must not be rounded away
     discount_slider = widgets.FloatSlider(value=discount, min=0.0, max=0.2, step=0.0001, style=style,
-                                          description=f"discount rate per {period}", continuous_update=False,
-                                          readout_format=".4f", layout=layout)
+                                          description=_("discount rate per {period}").format(period=unit),
+                                          continuous_update=False, readout_format=".4f", layout=layout)
     horizon_slider = widgets.IntSlider(value=horizon, min=1, max=120, step=1, style=style,
-                                       description=f"horizon ({period}s)", continuous_update=False, layout=layout)
+                                       description=_("horizon ({periods})").format(periods=units),
+                                       continuous_update=False, layout=layout)
     numbers = widgets.HTML()
     picture = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
     # A figure outside pyplot's registry: the inline backend never shows it a second time.
@@ -128,4 +154,4 @@ def clv_calculator(margin: float = 30.0, retention: float = 0.9, discount: float
     redraw()
     return ExplorerBox([widgets.HBox([margin_slider, retention_slider]),
                          widgets.HBox([discount_slider, horizon_slider]), numbers, picture,
-                         widgets.HTML(KEY_HTML)])
+                         widgets.HTML(_(KEY_HTML))])

@@ -10,9 +10,15 @@ from collections.abc import Mapping, Sequence
 import ipywidgets as widgets
 
 from cvmlib.communication import johari_panes
+from cvmlib.display import enumeration, label
+from cvmlib.i18n import N_, _
 from cvmlib.widgets.views import ExplorerBox
 
 __all__ = ["johari_html", "johari_window"]
+
+#: The title of each pane of the window, as shown.
+PANE_TITLES: dict[str, str] = {"open": N_("Open"), "blind": N_("Blind"), "hidden": N_("Hidden"),
+                               "unknown": N_("Unknown")}
 
 
 def johari_html(panes: Mapping[str, Sequence[str]]) -> str:
@@ -24,15 +30,19 @@ def johari_html(panes: Mapping[str, Sequence[str]]) -> str:
     >>> "Open" in html and "calm" in html and "(none)" in html
     True
     """
-    def cell(pane: str) -> str:
-        traits = ", ".join(panes.get(pane, [])) or "<i>(none)</i>"
-        return (f'<td style="border:1px solid #888;padding:8px;vertical-align:top;width:45%">'
-                f"<b>{pane.capitalize()}</b> ({len(panes.get(pane, []))})<br>{traits}</td>")
+    none = _("(none)")
 
-    head = '<th style="padding:4px"></th><th>known to self</th><th>not known to self</th>'
+    def cell(pane: str) -> str:
+        traits = enumeration(str(label(trait)) for trait in panes.get(pane, [])) or f"<i>{none}</i>"
+        title = _(PANE_TITLES[pane]) if pane in PANE_TITLES else pane.capitalize()
+        return (f'<td style="border:1px solid #888;padding:8px;vertical-align:top;width:45%">'
+                f"<b>{title}</b> ({len(panes.get(pane, []))})<br>{traits}</td>")
+
+    head = f'<th style="padding:4px"></th><th>{_("known to self")}</th><th>{_("not known to self")}</th>'
     return (f'<table style="border-collapse:collapse"><tr>{head}</tr>'
-            f'<tr><th style="padding:4px">known to others</th>{cell("open")}{cell("blind")}</tr>'
-            f'<tr><th style="padding:4px">not known to others</th>{cell("hidden")}{cell("unknown")}</tr></table>')
+            f'<tr><th style="padding:4px">{_("known to others")}</th>{cell("open")}{cell("blind")}</tr>'
+            f'<tr><th style="padding:4px">{_("not known to others")}</th>{cell("hidden")}{cell("unknown")}</tr>'
+            "</table>")
 
 
 def johari_window(
@@ -67,11 +77,11 @@ def johari_window(
 
     mine = picker(self_selected)
     theirs = [picker(chosen) for chosen in others_selected]
-    titles = ["self"] + [f"colleague {i + 1}" for i in range(len(theirs))]
+    titles = [_("self")] + [_("colleague {n}").format(n=i + 1) for i in range(len(theirs))]
     # label above each list, and wrap onto a new line on narrow pages
     columns = [widgets.VBox([widgets.Label(title), box]) for title, box in zip(titles, [mine, *theirs])]
     votes = widgets.IntSlider(value=min_votes, min=1, max=max(len(theirs), 1),
-                              description="known to others when chosen by at least",
+                              description=_("known to others when chosen by at least"),
                               style={"description_width": "initial"}, layout=widgets.Layout(width="420px"))
     view = widgets.HTML()
 

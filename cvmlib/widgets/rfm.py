@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from cvmlib.display import labels, show
+from cvmlib.i18n import N_, _
 from cvmlib.plotting import segment_bars
 from cvmlib.rfm import rfm_scores, rfm_segments, segment_summary
 from cvmlib.validate import require_int
@@ -32,8 +34,8 @@ __all__ = ["rule_cut_points", "explorer_summary", "fitted_margins", "rfm_explore
 FIGSIZE, DPI = (8.0, 3.6), 80
 
 #: What the bar colours mean (matplotlib's first two colours), said once under the chart.
-KEY_HTML = ("<small><span style='color:#1f77b4'>&#9632;</span> share of customers &nbsp; "
-            "<span style='color:#ff7f0e'>&#9632;</span> share of revenue</small>")
+KEY_HTML = N_("<small><span style='color:#1f77b4'>&#9632;</span> share of customers &nbsp; "
+              "<span style='color:#ff7f0e'>&#9632;</span> share of revenue</small>")
 
 
 def rule_cut_points(recency_days: int, orders_for_top: int) -> dict[str, list[float]]:
@@ -87,7 +89,7 @@ def rfm_explorer_html(summary: pd.DataFrame) -> str:
     (True, True, True)
     """
     shown = summary[["customers", "customer_share", "revenue_share"]]
-    return table_html(shown.style.format({"customer_share": "{:.1%}", "revenue_share": "{:.1%}"}))
+    return table_html(show(shown, format={"customer_share": "{:.1%}", "revenue_share": "{:.1%}"}))
 
 
 def fitted_margins(figsize: tuple[float, float], dpi: float, summary: pd.DataFrame) -> dict[str, float]:
@@ -131,7 +133,7 @@ def rfm_explorer_png(picture: LivePicture, summary: pd.DataFrame) -> bytes:
     >>> len(picture.figure.axes), [round(bar.get_width()) for bar in ax.containers[1]]
     (1, [90, 10])
     """
-    names = [str(name) for name in summary.index]
+    names = [str(name) for name in labels(summary.index)]  # as segment_bars writes them
     shares = (summary["customer_share"].to_numpy(dtype=float) * 100,
               summary["revenue_share"].to_numpy(dtype=float) * 100)
     fig = picture.figure
@@ -166,11 +168,11 @@ def rfm_explorer(rfm: pd.DataFrame) -> ExplorerBox:
     ExplorerBox
         An ``ipywidgets.VBox``; display it as the last expression of a cell (slides show a snapshot).
     """
-    recency_days = widgets.IntSlider(value=30, min=7, max=90, step=1, description="R=5 within (days)",
+    recency_days = widgets.IntSlider(value=30, min=7, max=90, step=1, description=_("R=5 within (days)"),
                                      style={"description_width": "initial"}, continuous_update=False)
-    orders_for_top = widgets.IntSlider(value=8, min=5, max=20, step=1, description="F=5 from (orders)",
+    orders_for_top = widgets.IntSlider(value=8, min=5, max=20, step=1, description=_("F=5 from (orders)"),
                                        style={"description_width": "initial"}, continuous_update=False)
-    quantiles = widgets.Checkbox(value=False, description="use quantile scores instead of the rule",
+    quantiles = widgets.Checkbox(value=False, description=_("use quantile scores instead of the rule"),
                                  indent=False, layout=widgets.Layout(width="auto"))
     table = widgets.HTML()
     image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
@@ -187,4 +189,4 @@ def rfm_explorer(rfm: pd.DataFrame) -> ExplorerBox:
         control.observe(redraw, names="value")
     redraw()
     return ExplorerBox([widgets.HBox([recency_days, orders_for_top]), quantiles, table, image,
-                         widgets.HTML(KEY_HTML)])
+                         widgets.HTML(_(KEY_HTML))])

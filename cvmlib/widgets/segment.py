@@ -18,6 +18,8 @@ import ipywidgets as widgets
 import pandas as pd
 from matplotlib.figure import Figure
 
+from cvmlib.display import show
+from cvmlib.i18n import _
 from cvmlib.plotting import cluster_projection
 from cvmlib.segment import kmeans_segments, pca_projection, segment_profile, suggest_segment_names
 from cvmlib.widgets.views import ExplorerBox, table_html
@@ -54,7 +56,7 @@ def segment_explorer_html(table: pd.DataFrame) -> str:
     >>> "100.0%" in html, ">9<" in html
     (True, True)
     """
-    return table_html(table.style.format({"customer_share": "{:.1%}", "revenue_share": "{:.1%}",
+    return table_html(show(table, format={"customer_share": "{:.1%}", "revenue_share": "{:.1%}",
                                           "median_recency": "{:.0f}"}))
 
 
@@ -114,7 +116,7 @@ def segment_explorer(
         views[k] = (segment_explorer_html(segment_explorer_table(features, labels)),
                     segment_explorer_png(shown, labels))
     k_slider = widgets.IntSlider(value=min(max(5, ks.start), ks.stop - 1), min=ks.start, max=ks.stop - 1,
-                                 step=1, description="k (segments)", style={"description_width": "initial"},
+                                 step=1, description=_("k (segments)"), style={"description_width": "initial"},
                                  continuous_update=False)
     table = widgets.HTML()
     image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))

@@ -12,6 +12,8 @@ import pandas as pd
 from IPython.display import display
 from pandas.io.formats.style import Styler
 
+from cvmlib.display import show
+from cvmlib.i18n import _
 from cvmlib.value import abc_classes, allocate_budget, cell_summary, value_matrix
 
 __all__ = ["value_explorer_tables", "value_explorer_views", "value_matrix_explorer"]
@@ -78,11 +80,12 @@ def value_explorer_views(
     matrix, abc = value_explorer_tables(current, potential, current_threshold, potential_threshold,
                                         cuts, budget, weights)
     money, percent = "{:,.0f}", "{:.1%}"
-    matrix_view = matrix.style.format(
-        {"customer_share": percent, "value_share": percent, "budget": money, "budget_per_customer": money},
-        na_rep="-").set_caption(f"Value matrix and the {budget:,.0f} CNY service budget")
-    abc_view = abc.style.format({"customer_share": percent, "value_share": percent}).set_caption(
-        f"ABC classes of current value (cuts {cuts[0]:.0%}, {cuts[1]:.0%})")
+    matrix_view = show(
+        matrix, _("Value matrix and the {budget:,.0f} CNY service budget").format(budget=budget),
+        format={"customer_share": percent, "value_share": percent, "budget": money, "budget_per_customer": money},
+        na_rep="-")
+    abc_view = show(abc, _("ABC classes of current value (cuts {a:.0%}, {b:.0%})").format(a=cuts[0], b=cuts[1]),
+                    format={"customer_share": percent, "value_share": percent})
     return matrix_view, abc_view
 
 
@@ -119,10 +122,10 @@ def value_matrix_explorer(
             step=max(round(top / 200, -1), 1.0), description=text, style=style,
             continuous_update=False, readout_format=",.0f", layout=widgets.Layout(width="45%"))
 
-    current_slider = slider(current, current_threshold, "current value high from (CNY)")
-    potential_slider = slider(potential, potential_threshold, "potential high from (CNY)")
+    current_slider = slider(current, current_threshold, _("current value high from (CNY)"))
+    potential_slider = slider(potential, potential_threshold, _("potential high from (CNY)"))
     cuts_slider = widgets.FloatRangeSlider(
-        value=(0.8, 0.95), min=0.5, max=0.99, step=0.01, description="ABC cuts (A, B)", style=style,
+        value=(0.8, 0.95), min=0.5, max=0.99, step=0.01, description=_("ABC cuts (A, B)"), style=style,
         continuous_update=False, readout_format=".0%", layout=widgets.Layout(width="45%"))
     output = widgets.Output()
 

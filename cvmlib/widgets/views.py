@@ -32,11 +32,14 @@ from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 from PIL import Image
 
+from cvmlib.display import enumeration
+from cvmlib.i18n import N_, _, get_language
+
 __all__ = ["TABLE_STYLES", "table_html", "LivePicture", "ExplorerBox", "snapshot_html"]
 
 #: Said under every snapshot: where the live explorer is.
-SNAPSHOT_NOTE = ("Snapshot of the explorer as it was displayed: widgets do not run inside slides. "
-                 "Open the notebook view (the notebook's own tab) to move the sliders.")
+SNAPSHOT_NOTE = N_("Snapshot of the explorer as it was displayed: widgets do not run inside slides. "
+                   "Open the notebook view (the notebook's own tab) to move the sliders.")
 
 #: Cell spacing, right-aligned numbers and thin rules, as JupyterLab shows a DataFrame.
 TABLE_STYLES = [
@@ -126,9 +129,12 @@ def _control_text(widget: widgets.Widget) -> str | None:
         return None
     value = widget.value
     if isinstance(value, tuple):
-        shown = " to ".join(str(v) for v in value)
+        if len(value) == 2:  # a range slider
+            shown = _("{low} to {high}").format(low=value[0], high=value[1])
+        else:  # a multiple choice
+            shown = " to ".join(str(v) for v in value) if get_language() == "en" else enumeration(map(str, value))
     elif isinstance(widget, widgets.Checkbox):
-        shown = "yes" if value else "no"
+        shown = _("yes") if value else _("no")
     elif isinstance(value, float):
         shown = f"{value:g}"
     else:
@@ -173,7 +179,7 @@ def snapshot_html(box: widgets.Box) -> str:
     shown = "".join(f'<div style="flex: 0 1 auto; max-width: 100%">{view}</div>' for view in views)
     return (f'<div class="cvm-explorer-snapshot">{settings}'
             f'<div style="display: flex; flex-wrap: wrap; gap: 12px 24px; align-items: flex-start">{shown}</div>'
-            f"<p><small><i>{html.escape(SNAPSHOT_NOTE)}</i></small></p></div>")
+            f"<p><small><i>{html.escape(_(SNAPSHOT_NOTE))}</i></small></p></div>")
 
 
 class ExplorerBox(widgets.VBox):
