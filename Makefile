@@ -8,10 +8,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 VENDOR := _build/vendor/cvm-vendor/fonts/noto-sans-sc/noto-sans-sc.css
 
-.PHONY: help venv book book-instructor translations test lab lab-zh workbooks bench vendor data clean
+.PHONY: help venv book book-instructor translations test test-full lab lab-zh workbooks bench vendor data clean
 
 help:
-	@echo "make book | make book-instructor | make translations | make test | make lab | make lab-zh | make workbooks | make bench | make data | make clean"
+	@echo "make book | make book-instructor | make translations | make test | make test-full | make lab | make lab-zh | make workbooks | make bench | make data | make clean"
 
 # The virtual environment is (re)built when the pins change.
 $(STAMP): requirements.txt constraints.txt pyproject.toml
@@ -57,6 +57,10 @@ translations: $(STAMP) $(VENDOR)
 
 test: $(STAMP) $(VENDOR)
 	$(BIN)/python -m pytest
+
+# The same, with the browser's layout checks on every page of both editions (make test reads a sample).
+test-full: $(STAMP) $(VENDOR)
+	CVM_BROWSER_ALL=1 $(BIN)/python -m pytest
 
 # Derived workbooks go to _build/workbooks/ (disposable): English in participant/ and instructor/, Chinese in
 # participant/zh/ and instructor/zh/ (the same sources with the book's zh catalogs applied); each participant

@@ -51,15 +51,26 @@ def build(
 
     The gettext builder always works on the English sources, without executing them (a few seconds).
     """
-    from jupyter_book.sphinx import build_sphinx
-
     if builder == "gettext":
         # The templates are the English text; they need no executed outputs (book/_ext/cvm_book.py gives
         # each {glue} a stand-in value, so figure captions are extracted too).
         lang = "en"
-    os.environ["CVM_LANG"] = lang
-    # The checks run while notebooks execute never write progress logs.
-    os.environ["CVM_PROGRESS"] = "off"
+    # The kernels inherit the language, and the checks run while notebooks execute never write progress
+    # logs; both only for this build (a caller in the same process, e.g. a test, keeps its own settings).
+    saved = {name: os.environ.get(name) for name in ("CVM_LANG", "CVM_PROGRESS")}
+    os.environ.update(CVM_LANG=lang, CVM_PROGRESS="off")
+    try:
+        return _build(lang, builder, force_all=force_all, strict=strict, out=out, quiet=quiet)
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _build(lang: str, builder: str, *, force_all: bool, strict: bool, out: Path | None, quiet: bool) -> int:
+    from jupyter_book.sphinx import build_sphinx
     overrides = {
         "external_toc_path": (ROOT / "_toc.yml").as_posix(),
         "latex_individualpages": False,
