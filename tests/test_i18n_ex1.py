@@ -19,65 +19,29 @@ The cases and the leak detector are those of ``tests/test_exercise_contract.py``
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 import tests.test_exercise_contract as contract
+from tests.test_i18n_exercises import CJK, assert_chinese, english_left, zh_evaluate, zh_lines
 from cvmlib.exercises import check, exercise_ids, get_exercise
 from cvmlib.exercises import rfm as rfm_exercises
 from cvmlib.exercises import segment as segment_exercises
 from cvmlib.exercises import value as value_exercises
 from cvmlib.exercises import wrong_answers
 from cvmlib.exercises.wrong_answers import Options, labelled, named_keys
-from cvmlib.feedback import Feedback, NotComparable, evaluate, shown_text
+from cvmlib.feedback import NotComparable, evaluate, shown_text
 from cvmlib.i18n import _, get_language, language
 
 TOPICS = ("rfm", "segment", "value")
 MODULES = (rfm_exercises, segment_exercises, value_exercises)
 IDS = [exercise_id for topic in TOPICS for exercise_id in exercise_ids(topic)]
 
-CJK = re.compile(r"[\u4e00-\u9fff]")
-CODE_SPAN = re.compile(r"`[^`]*`")
-#: Four or more English words in a row (separated by spaces only): an English sentence left over.
-ENGLISH_RUN = re.compile(r"(?<![\w'])[A-Za-z]+(?:'[A-Za-z]+)?(?:[ ]+[A-Za-z]+(?:'[A-Za-z]+)?){3,}(?![\w'])")
-
-
-def english_left(text: str) -> list[str]:
-    """The runs of four or more English words in ``text``, code spans aside."""
-    return ENGLISH_RUN.findall(CODE_SPAN.sub(" ", text))
-
-
-def assert_chinese(text: str, where: str) -> None:
-    assert CJK.search(text), f"{where}: no Chinese in {text!r}"
-    left = english_left(text)
-    assert not left, f"{where}: English left {left} in {text!r}"
-
-
-def zh_evaluate(exercise_id: str, answer: Callable[[], Any], failures_before: int) -> Feedback:
-    with language("zh"):
-        return evaluate(contract.exercise(exercise_id), answer(), attempt=failures_before + 1,
-                        failures_before=failures_before)
-
-
-def zh_lines(feedback: Feedback) -> list[str]:
-    return feedback.message.split("\n")
-
-
 # ----------------------------------------------------------------------------------------------
 # The texts
 # ----------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("exercise_id", IDS)
-def test_every_text_of_the_exercise_is_chinese(exercise_id):
-    with language("zh"):
-        texts = get_exercise(exercise_id).shown_texts()
-    assert texts
-    for text in texts:
-        assert_chinese(text, exercise_id)
 
 
 def _options() -> list[tuple[str, Options]]:
@@ -164,30 +128,6 @@ def test_option_letters_typed_the_chinese_way_pass(exercise_id):
         assert zh_evaluate(exercise_id, lambda: form, 0).correct, form
 
 
-MISTAKES = [(exercise_id, case) for exercise_id in IDS for case in contract.mistake_answers(exercise_id)]
-
-
-@pytest.mark.parametrize("exercise_id, case", MISTAKES, ids=[f"{i}::{c}" for i, c in MISTAKES])
-def test_each_mistake_gives_its_own_hint_in_chinese(exercise_id, case):
-    ex = contract.exercise(exercise_id)
-    recognised = []
-    for form in contract._forms(contract.mistake_answers(exercise_id)[case]):
-        first, third = zh_evaluate(exercise_id, form, 0), zh_evaluate(exercise_id, form, 2)
-        assert not first.correct and not third.correct, f"accepted: {form()!r}"[:300]
-        contract._assert_no_leak(exercise_id, first, third)
-        if first.mistake is None:
-            continue
-        recognised.append(first)
-        mistake = next(m for m in ex.mistakes if m.id == first.mistake)
-        with language("zh"):
-            hint, more = shown_text(mistake.hint), shown_text(mistake.more) or shown_text(ex.more_hint)
-        assert zh_lines(first) == [hint]
-        assert_chinese(hint, f"{exercise_id}: {mistake.id}")
-        assert third.mistake == first.mistake and zh_lines(third)[0] == hint
-        assert any(more in line for line in zh_lines(third)[1:]), third.message
-        for line in zh_lines(third):
-            assert_chinese(line, f"{exercise_id}: {mistake.id}, tier 3")
-    assert recognised, "no form of the mistake's answer is recognised as a known mistake"
 
 
 def _near_cases(exercise_id: str) -> dict[str, Callable[[], Any]]:

@@ -37,7 +37,7 @@ from cvmlib.exercises.wrong_answers import Options, single_deviations
 from cvmlib.feedback import evaluate, shown_text
 from cvmlib.i18n import language
 from cvmlib.validate import InputError
-from tests.test_i18n_ex1 import CJK, assert_chinese, english_left, zh_evaluate, zh_lines
+from tests.test_i18n_exercises import CJK, assert_all_chinese, assert_chinese, english_left, zh_evaluate
 
 TOPICS = ("communication", "complaints")
 MODULES = (com, cmp)
@@ -50,23 +50,9 @@ def zh_check(exercise_id: str, answer: Any, failures_before: int = 0):
     return zh_evaluate(exercise_id, lambda: answer, failures_before)
 
 
-def assert_all_chinese(feedback, where: str) -> None:
-    for line in zh_lines(feedback):
-        assert_chinese(line, where)
-
-
 # ----------------------------------------------------------------------------------------------
 # The texts
 # ----------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("exercise_id", IDS)
-def test_every_text_of_the_exercise_is_chinese(exercise_id):
-    with language("zh"):
-        texts = get_exercise(exercise_id).shown_texts()
-    assert texts
-    for text in texts:
-        assert_chinese(text, exercise_id)
 
 
 def _options() -> dict[str, Options]:
@@ -211,28 +197,6 @@ def test_the_chinese_model_answer_is_chinese_and_the_english_one_passes_in_eithe
     assert evaluate(get_exercise(exercise_id), chinese).correct  # English edition, Chinese answer
 
 
-MISTAKES = [(exercise_id, case) for exercise_id in IDS for case in contract.mistake_answers(exercise_id)]
-
-
-@pytest.mark.parametrize("exercise_id, case", MISTAKES, ids=[f"{i}::{c}" for i, c in MISTAKES])
-def test_each_mistake_gives_its_own_hint_in_chinese(exercise_id, case):
-    ex = contract.exercise(exercise_id)
-    recognised = []
-    for form in contract._forms(contract.mistake_answers(exercise_id)[case]):
-        first, third = zh_evaluate(exercise_id, form, 0), zh_evaluate(exercise_id, form, 2)
-        assert not first.correct and not third.correct, f"accepted: {form()!r}"[:300]
-        contract._assert_no_leak(exercise_id, first, third)
-        if first.mistake is None:
-            continue
-        recognised.append(first)
-        mistake = next(m for m in ex.mistakes if m.id == first.mistake)
-        with language("zh"):
-            hint, more = shown_text(mistake.hint), shown_text(mistake.more) or shown_text(ex.more_hint)
-        assert zh_lines(first) == [hint]
-        assert third.mistake == first.mistake and zh_lines(third)[0] == hint
-        assert any(more in line for line in zh_lines(third)[1:]), third.message
-        assert_all_chinese(third, f"{exercise_id}: {mistake.id}")
-    assert recognised, "no form of the mistake's answer is recognised as a known mistake"
 
 
 def _zh_own_near_misses(exercise_id: str) -> list[Any]:

@@ -55,7 +55,8 @@ from cvmlib.validate import (
     resolve_snapshot_date,
     validate_transactions,
 )
-from tests.test_i18n_ex1 import CJK, _near_cases, assert_chinese, english_left, zh_evaluate, zh_lines
+from tests.test_i18n_ex1 import _near_cases
+from tests.test_i18n_exercises import CJK, assert_chinese, english_left, zh_evaluate, zh_lines
 
 ROWS_HEADING = "前几行有问题的数据："
 PARTS = ("validate", "clean", "datasets", "holdout", "clv", "exercises_clv")
@@ -347,17 +348,6 @@ def test_every_exercise_of_the_module_is_covered():
     assert len(IDS) == 12
 
 
-@pytest.mark.parametrize("exercise_id", IDS)
-def test_every_text_of_the_clv_exercise_is_chinese(exercise_id):
-    with language("zh"):
-        texts = get_exercise(exercise_id).shown_texts()
-    english = get_exercise(exercise_id).shown_texts()
-    assert len(texts) == len(english) >= 3
-    for text, original in zip(texts, english):
-        assert_chinese(text, exercise_id)
-        assert text != original
-
-
 def test_the_options_the_workbook_prints_are_chinese_and_keep_their_letters():
     options = {name: value for name, value in vars(clv_exercises).items() if isinstance(value, Options)}
     assert set(options) == {"LEVER_OPTIONS", "HOLDOUT_OPTIONS", "ACQUISITION_STATEMENTS"}
@@ -394,31 +384,6 @@ def test_the_right_answer_passes_in_chinese_and_is_the_same_data(exercise_id):
         feedback = zh_evaluate(exercise_id, lambda: form, failures_before)
         assert feedback.correct, feedback
         assert CJK.search(str(feedback)), str(feedback)
-
-
-MISTAKES = [(exercise_id, case) for exercise_id in IDS for case in contract.mistake_answers(exercise_id)]
-
-
-@pytest.mark.parametrize("exercise_id, case", MISTAKES, ids=[f"{i}::{c}" for i, c in MISTAKES])
-def test_each_clv_mistake_gives_its_own_hint_in_chinese(exercise_id, case):
-    ex = contract.exercise(exercise_id)
-    recognised = []
-    for form in contract._forms(contract.mistake_answers(exercise_id)[case]):
-        first, third = zh_evaluate(exercise_id, form, 0), zh_evaluate(exercise_id, form, 2)
-        assert not first.correct and not third.correct, f"accepted: {form()!r}"[:300]
-        contract._assert_no_leak(exercise_id, first, third)
-        if first.mistake is None:
-            continue
-        recognised.append(first)
-        mistake = next(m for m in ex.mistakes if m.id == first.mistake)
-        with language("zh"):
-            hint, more = shown_text(mistake.hint), shown_text(mistake.more) or shown_text(ex.more_hint)
-        assert zh_lines(first) == [hint]
-        assert_chinese(hint, f"{exercise_id}: {mistake.id}")
-        assert any(more in line for line in zh_lines(third)[1:]), third.message
-        for line in zh_lines(third):
-            assert_chinese(line, f"{exercise_id}: {mistake.id}, tier 3")
-    assert recognised, "no form of the mistake's answer is recognised as a known mistake"
 
 
 NEAR = [(exercise_id, case) for exercise_id in IDS for case in _near_cases(exercise_id)]
