@@ -47,9 +47,9 @@ from typing import Any
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from cvmlib.i18n import N_, _, get_language, translations
+from cvmlib.i18n import N_, _, format_list, get_language, translations
 
-__all__ = ["COLUMN_LABELS", "DATA_LABELS", "enumeration", "header", "label", "labels", "localize", "readable",
+__all__ = ["COLUMN_LABELS", "DATA_LABELS", "header", "label", "labels", "localize", "readable",
            "register_columns", "register_labels", "show"]
 
 #: Column and index names of the tables shown to readers -> their English display text (a msgid).
@@ -493,19 +493,6 @@ def _header(name: Any, gettext: Callable[[str], str]) -> Any:
     return name
 
 
-def enumeration(items: Iterable[str]) -> str:
-    """Texts joined as a list in a sentence: ``a, b`` in English, ``a、b`` in Chinese.
-
-    >>> from cvmlib.i18n import language
-    >>> enumeration(["Home", "Beauty"])
-    'Home, Beauty'
-    >>> with language("zh"):
-    ...     enumeration(["家居", "美妆"])
-    '家居、美妆'
-    """
-    return ("、" if get_language() == "zh" else ", ").join(items)
-
-
 class _Translator:
     """One display translation: every label is looked up once (a table may repeat it many times)."""
 
@@ -522,7 +509,7 @@ class _Translator:
             if shown is item and ", " in item:  # a list of known labels ("billing, wrong_item")
                 parts = item.split(", ")
                 if all(part in _VALUES for part in parts):
-                    shown = enumeration(_label(part, self.gettext) for part in parts)
+                    shown = format_list(_label(part, self.gettext) for part in parts)
             self.values[item] = shown
         return self.values[item]
 

@@ -38,7 +38,7 @@ import gettext as _gettext
 import io
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 __all__ = [
@@ -47,6 +47,7 @@ __all__ = [
     "N_",
     "_",
     "format_date",
+    "format_list",
     "format_money",
     "format_number",
     "get_language",
@@ -181,6 +182,18 @@ def _(message: str) -> str:
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural form of a message for the count ``n``, translated."""
     return translations().ngettext(singular, plural, n)
+
+
+def format_list(items: Iterable[str]) -> str:
+    """Texts listed in a sentence: ``a, b`` in English, ``a、b`` in Chinese (the texts unchanged).
+
+    >>> format_list(["Home", "Beauty"])
+    'Home, Beauty'
+    >>> with language("zh"):
+    ...     format_list(["家居", "美妆"])
+    '家居、美妆'
+    """
+    return ("、" if get_language() == "zh" else ", ").join(items)
 
 
 def format_number(value: float, decimals: int = 0) -> str:

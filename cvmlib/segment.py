@@ -40,8 +40,8 @@ from sklearn.decomposition import PCA
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 from threadpoolctl import threadpool_limits
 
-from cvmlib.display import enumeration, label, register_labels
-from cvmlib.i18n import N_, _
+from cvmlib.display import label, register_labels
+from cvmlib.i18n import N_, _, format_list
 from cvmlib.rfm import rfm_table
 from cvmlib.validate import (
     InputError,
@@ -239,7 +239,7 @@ def demographic_table(customers: pd.DataFrame, orders: pd.DataFrame, edges: Sequ
             continue
         top = spend_share.loc[name].sort_values(ascending=False).head(2) if name in spend_share.index else pd.Series()
         main_channel = str(channel.loc[name].idxmax()) if name in channel.index else ""
-        top_text = enumeration(_("{category} ({share:.0%})").format(category=label(str(cat)), share=share)
+        top_text = format_list(_("{category} ({share:.0%})").format(category=label(str(cat)), share=share)
                                for cat, share in top.items())
         first = label(str(top.index[0])) if len(top) else _("the range")
         rows[name] = {

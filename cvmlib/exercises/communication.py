@@ -67,7 +67,6 @@ from cvmlib.feedback import (
 from cvmlib.exercises.wrong_answers import (
     Options,
     decimals_tolerance,
-    join_names,
     later,
     misjudged,
     one_off,
@@ -86,7 +85,7 @@ from cvmlib.fourc import (
     purchases_after,
     weakest_c,
 )
-from cvmlib.i18n import N_, _, get_language, language
+from cvmlib.i18n import N_, _, format_list, get_language, language
 
 #: Later-buying window (days after the response day) and the first day not covered by the orders.
 WINDOW_DAYS = 90
@@ -539,7 +538,7 @@ def _pane_sets(answer: Any) -> dict[str, set[str]]:
     unknown = [k for k in answer if _pane_key(k) not in JOHARI_PANES]
     if unknown:
         raise NotComparable(_("Unknown pane(s) {panes}; the panes are {names}.").format(
-            panes=unknown, names=join_names(JOHARI_PANES)))
+            panes=unknown, names=format_list(JOHARI_PANES)))
     sets: dict[str, set[str]] = {pane: set() for pane in JOHARI_PANES}
     names = _trait_names()
     for key, traits in answer.items():
@@ -558,7 +557,7 @@ def _compare_panes(answer: Any, expected: Mapping[str, list[str]]) -> str | None
     got = _pane_sets(answer)
     off = [pane for pane in JOHARI_PANES if got[pane] != set(expected[pane])]
     return None if not off else _("Not right yet: the {panes} pane(s).").format(
-        panes=join_names(_pane_shown(p) for p in off))
+        panes=format_list(_pane_shown(p) for p in off))
 
 
 def _no_unknown_pane(answer: Any) -> bool:
@@ -954,7 +953,7 @@ def _compare_questions(answer: Any, expected: Any) -> str | None:
             type=type(answer).__name__))
     missing = [kind for kind in QUESTION_TYPES if kind not in answer]
     if missing:
-        raise NotComparable(_("Your dict has no question for: {kinds}.").format(kinds=join_names(missing)))
+        raise NotComparable(_("Your dict has no question for: {kinds}.").format(kinds=format_list(missing)))
     problems = []
     for kind in ("open", "probing", "closed"):
         text = _as_text(answer[kind], kind)

@@ -30,7 +30,6 @@ from cvmlib.feedback import (
 from cvmlib.exercises.wrong_answers import (
     Options,
     compare_named_mapping,
-    join_names,
     labelled,
     later,
     named_keys,
@@ -38,7 +37,7 @@ from cvmlib.exercises.wrong_answers import (
     single_deviations,
     statement_variants,
 )
-from cvmlib.i18n import N_
+from cvmlib.i18n import N_, format_list
 from cvmlib.rfm import rfm_scores, rfm_segments, rfm_table, segment_summary
 
 #: The snapshot date of the workbook: the analysis is run on Monday 5 January 2026, a few days
@@ -620,7 +619,7 @@ BEST_ACTIONS: dict[str, frozenset[str]] = {
 segment_actions = Exercise(
     id="rfm.segment_actions",
     prompt=later(N_("Choose one action letter (A-E) for each segment: {segments}."),
-                 segments=lambda: join_names(map(labelled, BEST_ACTIONS))),
+                 segments=lambda: format_list(map(labelled, BEST_ACTIONS))),
     expected=lambda: BEST_ACTIONS,
     compare=compare_named_mapping,
     kind="interpret",

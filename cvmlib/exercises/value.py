@@ -25,8 +25,8 @@ from cvmlib.feedback import (
     compare_scalar,
     compare_series,
 )
-from cvmlib.exercises.wrong_answers import Options, compare_named_mapping, join_names, labelled, later, named_keys
-from cvmlib.i18n import N_
+from cvmlib.exercises.wrong_answers import Options, compare_named_mapping, labelled, later, named_keys
+from cvmlib.i18n import N_, format_list
 from cvmlib.value import abc_classes, allocate_budget, gini, tier_transitions, value_matrix, wallet_headroom
 
 #: Value-matrix thresholds of the workbook (CNY): 2025 revenue and wallet headroom.
@@ -640,7 +640,7 @@ def _single_deviations() -> list[dict[str, str]]:
 rk_actions = Exercise(
     id="value.rk_actions",
     prompt=later(N_("Choose one action letter (A-E) for each Reinartz-Kumar quadrant: {quadrants}."),
-                 quadrants=lambda: join_names(map(labelled, BEST_ACTIONS))),
+                 quadrants=lambda: format_list(map(labelled, BEST_ACTIONS))),
     expected=lambda: BEST_ACTIONS,
     compare=compare_named_mapping,
     kind="interpret",

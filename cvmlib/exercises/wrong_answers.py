@@ -24,9 +24,9 @@ from itertools import combinations
 from typing import Any
 
 from cvmlib.feedback import NotComparable, Text, compare_mapping, shown_text
-from cvmlib.i18n import _, get_language
+from cvmlib.i18n import _
 
-__all__ = ["Options", "all_selections", "compare_named_mapping", "decimals_tolerance", "join_names", "labelled",
+__all__ = ["Options", "all_selections", "compare_named_mapping", "decimals_tolerance", "labelled",
            "later", "misjudged", "named_keys", "one_off", "other_letters", "rounded", "single_deviations",
            "statement_variants"]
 
@@ -46,11 +46,6 @@ def later(message: str, **values: Any) -> Callable[[], str]:
         return _(message).format(**{name: value() if callable(value) else value for name, value in values.items()})
 
     return text
-
-
-def join_names(names: Iterable[str]) -> str:
-    """Names listed in the language in force: ``a, b`` in English, ``a、b`` in Chinese (names unchanged)."""
-    return ("、" if get_language() == "zh" else ", ").join(names)
 
 
 def labelled(key: str) -> str:

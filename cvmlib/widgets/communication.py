@@ -10,8 +10,8 @@ from collections.abc import Mapping, Sequence
 import ipywidgets as widgets
 
 from cvmlib.communication import johari_panes
-from cvmlib.display import enumeration, label
-from cvmlib.i18n import N_, _
+from cvmlib.display import label
+from cvmlib.i18n import N_, _, format_list
 from cvmlib.widgets.views import ExplorerBox
 
 __all__ = ["johari_html", "johari_window"]
@@ -33,7 +33,7 @@ def johari_html(panes: Mapping[str, Sequence[str]]) -> str:
     none = _("(none)")
 
     def cell(pane: str) -> str:
-        traits = enumeration(str(label(trait)) for trait in panes.get(pane, [])) or f"<i>{none}</i>"
+        traits = format_list(str(label(trait)) for trait in panes.get(pane, [])) or f"<i>{none}</i>"
         title = _(PANE_TITLES[pane]) if pane in PANE_TITLES else pane.capitalize()
         return (f'<td style="border:1px solid #888;padding:8px;vertical-align:top;width:45%">'
                 f"<b>{title}</b> ({len(panes.get(pane, []))})<br>{traits}</td>")

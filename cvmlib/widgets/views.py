@@ -32,8 +32,7 @@ from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 from PIL import Image
 
-from cvmlib.display import enumeration
-from cvmlib.i18n import N_, _, get_language
+from cvmlib.i18n import N_, _, format_list, get_language
 
 __all__ = ["TABLE_STYLES", "table_html", "LivePicture", "ExplorerBox", "snapshot_html"]
 
@@ -132,7 +131,7 @@ def _control_text(widget: widgets.Widget) -> str | None:
         if len(value) == 2:  # a range slider
             shown = _("{low} to {high}").format(low=value[0], high=value[1])
         else:  # a multiple choice
-            shown = " to ".join(str(v) for v in value) if get_language() == "en" else enumeration(map(str, value))
+            shown = " to ".join(str(v) for v in value) if get_language() == "en" else format_list(map(str, value))
     elif isinstance(widget, widgets.Checkbox):
         shown = _("yes") if value else _("no")
     elif isinstance(value, float):
