@@ -20,6 +20,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,26 +52,12 @@ def build(
 
     The gettext builder always works on the English sources, without executing them (a few seconds).
     """
+    from jupyter_book.sphinx import build_sphinx
+
     if builder == "gettext":
         # The templates are the English text; they need no executed outputs (book/_ext/cvm_book.py gives
         # each {glue} a stand-in value, so figure captions are extracted too).
-        lang = "en"
-    # The kernels inherit the language, and the checks run while notebooks execute never write progress
-    # logs; both only for this build (a caller in the same process, e.g. a test, keeps its own settings).
-    saved = {name: os.environ.get(name) for name in ("CVM_LANG", "CVM_PROGRESS")}
-    os.environ.update(CVM_LANG=lang, CVM_PROGRESS="off")
-    try:
-        return _build(lang, builder, force_all=force_all, strict=strict, out=out, quiet=quiet)
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
-def _build(lang: str, builder: str, *, force_all: bool, strict: bool, out: Path | None, quiet: bool) -> int:
-    from jupyter_book.sphinx import build_sphinx
+        lang, strict = "en", False
     overrides = {
         "external_toc_path": (ROOT / "_toc.yml").as_posix(),
         "latex_individualpages": False,
@@ -87,29 +74,31 @@ def _build(lang: str, builder: str, *, force_all: bool, strict: bool, out: Path 
         overrides["project"] = TITLE[lang]
         overrides["author"] = AUTHOR[lang]
     if builder == "gettext":
-        strict = False
         overrides["nb_execution_mode"] = "off"
         overrides["gettext_uuid"] = False
         overrides["gettext_location"] = True
     out = output_dir(builder, lang) if out is None else Path(out)
     doctrees = ROOT / "_build" / (".doctrees-gettext" if builder == "gettext" else f".doctrees-{lang}")
-    result = build_sphinx(
-        ROOT,
-        out,
-        noconfig=True,
-        path_config=str(ROOT / "_config.yml"),
-        confoverrides=overrides,
-        builder=builder,
-        doctreedir=doctrees,
-        # a fresh environment re-reads every page, so every notebook is executed again (as `--all`
-        # does for `jupyter-book build`: force_all alone only rewrites the pages)
-        freshenv=force_all,
-        force_all=force_all,
-        warningiserror=strict,
-        keep_going=strict,
-        quiet=quiet,
-        really_quiet=quiet,
-    )
+    # The kernels inherit the language, and the checks run while notebooks execute never write progress
+    # logs; both only for this build (a caller in the same process, e.g. a test, keeps its own settings).
+    with mock.patch.dict(os.environ, CVM_LANG=lang, CVM_PROGRESS="off"):
+        result = build_sphinx(
+            ROOT,
+            out,
+            noconfig=True,
+            path_config=str(ROOT / "_config.yml"),
+            confoverrides=overrides,
+            builder=builder,
+            doctreedir=doctrees,
+            # a fresh environment re-reads every page, so every notebook is executed again (as `--all`
+            # does for `jupyter-book build`: force_all alone only rewrites the pages)
+            freshenv=force_all,
+            force_all=force_all,
+            warningiserror=strict,
+            keep_going=strict,
+            quiet=quiet,
+            really_quiet=quiet,
+        )
     return 0 if not result else 1
 
 
