@@ -8,16 +8,23 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 VENDOR := _build/vendor/cvm-vendor/fonts/noto-sans-sc/noto-sans-sc.css
 
-.PHONY: help venv book book-instructor translations test test-full lab lab-zh workbooks bench vendor data clean
+.PHONY: help venv book book-instructor translations test test-full lab lab-zh workbooks classroom class-report \
+	slides print bench bench-classroom vendor data clean
 
 help:
-	@echo "make book | make book-instructor | make translations | make test | make test-full | make lab | make lab-zh | make workbooks | make bench | make data | make clean"
+	@echo "make book | make book-instructor | make translations | make test | make test-full | make lab | make lab-zh | make workbooks"
+	@echo "make classroom | make class-report | make slides | make print | make bench | make bench-classroom | make data | make clean"
+
+# The classroom's proxy (JupyterHub's configurable-http-proxy) comes from the npm registry, pinned, into the venv.
+CHP_VERSION := 5.3.0
+CHP := $(VENV)/node/node_modules/.bin/configurable-http-proxy
 
 # The virtual environment is (re)built when the pins change.
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/node configurable-http-proxy@$(CHP_VERSION)
 	@touch $@
 
 venv: $(STAMP)
@@ -55,12 +62,16 @@ translations: $(STAMP) $(VENDOR)
 	$(BIN)/python tools/i18n_py.py update
 	$(BIN)/python tools/i18n_py.py check || true
 
+# Two workers (pytest-xdist); the tests that read a built book all go to one of them, which builds both
+# editions once (tests/conftest.py groups them).
+PYTEST := $(BIN)/python -m pytest -n 2 --dist loadgroup
+
 test: $(STAMP) $(VENDOR)
-	$(BIN)/python -m pytest
+	$(PYTEST)
 
 # The same, with the browser's layout checks on every page of both editions (make test reads a sample).
 test-full: $(STAMP) $(VENDOR)
-	CVM_BROWSER_ALL=1 $(BIN)/python -m pytest
+	CVM_BROWSER_ALL=1 $(PYTEST)
 
 # Derived workbooks go to _build/workbooks/ (disposable): English in participant/ and instructor/, Chinese in
 # participant/zh/ and instructor/zh/ (the same sources with the book's zh catalogs applied); each participant

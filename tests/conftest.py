@@ -107,12 +107,19 @@ def built_books() -> dict[str, Path]:
     ``{"en": _build/html/en, "zh": _build/html/zh}``.
     """
     subprocess.run([sys.executable, "tools/vendor_assets.py", "--dest", "_build/vendor"], cwd=ROOT, check=True)
+    # every page re-read and every notebook executed again (the script's default), so a rerun never
+    # keeps stale outputs
+    _build_editions("html")
+    _cvm_book().write_language_chooser(BOOK_SITE)
+    return {lang: BOOK_SITE / lang for lang in BOOK_LANGS}
+
+
+def _build_editions(builder: str, *options: str) -> None:
+    """``tools/build_book.py --builder <builder>`` for both languages side by side; fail with the build logs."""
     builds = {}
     for lang in BOOK_LANGS:
         log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
-        # every page re-read and every notebook executed again (the script's default), so a rerun never
-        # keeps stale outputs
-        command = [sys.executable, "tools/build_book.py", "--lang", lang, "--builder", "html"]
+        command = [sys.executable, "tools/build_book.py", "--lang", lang, "--builder", builder, *options]
         builds[lang] = (subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True), log)
     failed = []
     for lang, (process, log) in builds.items():
@@ -121,15 +128,49 @@ def built_books() -> dict[str, Path]:
         output = log.read()
         log.close()
         if status != 0:
-            failed.append(f"--- {lang} edition (exit {status}):\n{output[-4000:]}")
+            failed.append(f"--- {lang} {builder} (exit {status}):\n{output[-4000:]}")
     assert not failed, "book build failed:\n" + "\n".join(failed)
+
+
+def _cvm_book():  # noqa: ANN202 (the book's extension module, imported from book/_ext)
     sys.path.insert(0, str(ROOT / "book" / "_ext"))
     try:
         import cvm_book
     finally:
         sys.path.pop(0)
-    cvm_book.write_language_chooser(BOOK_SITE)
-    return {lang: BOOK_SITE / lang for lang in BOOK_LANGS}
+    return cvm_book
+
+
+INSTRUCTOR_SITE = ROOT / "_build" / "html-instructor"
+
+
+@pytest.fixture(scope="session")
+def built_instructor_books(built_books: dict[str, Path]) -> dict[str, Path]:
+    """The instructor editions (``_build/html-instructor/<lang>``), as ``make book-instructor`` builds them.
+
+    They re-use the executed pages of the reader editions (same doctrees, ``--no-all``), so they cost a
+    fraction of a build.
+    """
+    _build_editions("html-instructor", "--no-all")
+    _cvm_book().write_language_chooser(INSTRUCTOR_SITE)
+    return {lang: INSTRUCTOR_SITE / lang for lang in BOOK_LANGS}
+
+
+@pytest.fixture(scope="session")
+def built_instructor_book(built_instructor_books: dict[str, Path]) -> Path:
+    """The English instructor edition (``_build/html-instructor/en``)."""
+    return built_instructor_books["en"]
+
+
+#: Tests that use a built book share one build: pytest-xdist (make test runs two workers) must send
+#: them all to the same worker, or each worker would build both editions again.
+BOOK_FIXTURES = {"built_books", "built_book", "built_book_zh", "built_instructor_books", "built_instructor_book"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if BOOK_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.xdist_group("book"))
 
 
 @pytest.fixture(scope="session")

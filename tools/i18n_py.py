@@ -36,11 +36,11 @@ PLACEHOLDER = re.compile(r"(?<!\{)\{([a-zA-Z_][a-zA-Z0-9_]*)?(?:[:!][^{}]*)?\}(?
 
 
 def part_of(path: str) -> str:
-    """The catalog a source file's messages go to: ``exercises/rfm.py`` -> ``exercises_rfm``."""
+    """The catalog a source file's messages go to: ``exercises/rfm.py`` -> ``exercises_rfm`` (``classroom/`` likewise)."""
     parts = [part for part in Path(path).with_suffix("").parts if part != "__init__"]
     if not parts:
         return "cvmlib"
-    if parts[0] == "exercises" and len(parts) > 1:
+    if parts[0] in ("exercises", "classroom") and len(parts) > 1:
         return "_".join(parts[:2])
     return parts[0]
 
