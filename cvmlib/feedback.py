@@ -73,12 +73,15 @@ import sys
 import unicodedata
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import numpy as np
 import pandas as pd
 
 from cvmlib.i18n import N_, _, ngettext
+
+if TYPE_CHECKING:  # cvmlib.forms uses this module's texts; the field below only names its type
+    from cvmlib.forms import Form
 
 Status = Literal["correct", "hint", "not_answered"]
 Kind = Literal["compute", "interpret"]
@@ -220,6 +223,10 @@ class Exercise:
     kind : {"compute", "interpret"}
         "interpret" for interpretation, decision and skills questions (multiple choice or short
         answer).
+    form : cvmlib.forms.Form, optional
+        The shape of the answer for answering without code (choices, menus, text boxes; see
+        :mod:`cvmlib.forms`): what a participant fills in becomes the answer a coder would pass.
+        None for an exercise answered with code only.
     """
 
     id: str
@@ -231,6 +238,7 @@ class Exercise:
     more_hint: Text = ""
     near_misses: Callable[[], Sequence[Any]] | None = None
     kind: Kind = "compute"
+    form: Form | None = None
 
     def comparator(self) -> Callable[[Any, Any], str | None]:
         """The comparison of this exercise (:func:`compare_values` unless one was given)."""

@@ -34,6 +34,25 @@ check, table and figure of the workbook is in Chinese from the first cell on, wh
 JupyterLab was started. The texts the generator itself writes (``# YOUR CODE HERE``, the speaker
 notes of the slides, admonition titles) are in the workbook's language too.
 
+No-code workbooks
+-----------------
+For participants who do not program, the workbooks of :data:`NO_CODE_WORKBOOKS` (the communication and
+complaint chapters) also get a **no-code** version (:func:`no_code_version`), derived from the same
+source: the Markdown is kept; every code cell is kept with its source hidden
+(``metadata.jupyter.source_hidden``: JupyterLab shows only its output, a click on the dots shows the
+code); each exercise with an answer form (``Exercise.form``, :mod:`cvmlib.forms`) has its solution
+cells replaced by one ``answer_form("<id>")`` cell (:func:`cvmlib.widgets.answer_form`: the form and a
+Check button calling the same check) and its check cell removed; every other exercise is shown as a
+*worked example*: its solution cells stay (code hidden, result shown, with a one-line note saying
+so) and its check cell goes, because later questions read its results and a check the participant
+did not make must not appear in their progress. A first Markdown cell says to run all cells and
+answer in the forms; the progress table lists the exercises with a form. No solution of an
+exercise with a form is left in the file (verified). The no-code workbooks are written to
+``_build/workbooks/participant/no-code/`` (Chinese: ``.../participant/zh/no-code/``) and merged, with
+the same three-way merge as the others, into ``workspace/<lang>/no-code/``; a form's answers live in
+the kernel, not in the file, and the checks are logged in ``workspace/<lang>/no-code/.cvm/progress.jsonl``
+(the log is written beside the workbook that runs).
+
 These derived files below ``_build/workbooks/`` are disposable (``make clean`` deletes them) and
 never hand-edited; one that was edited anyway is not overwritten but kept beside as
 ``NAME.edited-<UTC time>.ipynb``. Participants work in their workspace, ``workspace/<lang>/``, which
@@ -71,10 +90,12 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
+from cvmlib.forms import form_of
 from cvmlib.i18n import LANGUAGE_NAMES, N_, _, language
 from cvmlib.myst_text import (BookIndex, UntranslatedBlock, notebook_catalog, render_notebook_markdown,
                               translate_notebook)
 from cvmlib.slides import slideshow
+from cvmlib.solutions import CHECK_CALL
 from cvmlib.workspace import LANGUAGES, STAMP_FORMAT, update_workspace
 
 SOLUTION_TAG = "solution"
@@ -89,6 +110,33 @@ LANGUAGE_CELL_ID = "cvm-language"
 LANGUAGE_SETUP = 'from cvmlib import set_language\nset_language("{lang}")  # {comment}\n'
 LANGUAGE_COMMENT = N_("checks, tables and figures in the language of this workbook")
 _IMPORTS_CVMLIB = re.compile(r"^\s*(from\s+cvmlib[\s.]|import\s+cvmlib\b)", re.M)
+
+#: The source notebooks that also get a no-code version (most of their exercises have an answer form).
+NO_CODE_WORKBOOKS = ("communication_workbook.ipynb", "complaints_workbook.ipynb")
+#: The folder of the no-code workbooks, below the participant folder and the workspace folder of a language.
+NO_CODE_FOLDER = "no-code"
+NO_CODE_INTRO_ID = "cvm-no-code-intro"
+#: The first cell of a no-code workbook (in the workbook's language).
+NO_CODE_INTRO = N_(
+    "**No code needed.** This is the no-code version of the workbook: you answer every question in a form "
+    "(choices, menus, text boxes), without writing Python.\n\n"
+    "1. First run all cells: menu **{run} > {run_all}**. Wait until the forms appear.\n"
+    "2. Read down the page. Under each question, fill in the form and press **{check}**: the feedback says "
+    "whether you are right or gives a hint; after the third try a **{show_solution}** button appears.\n"
+    "3. The steps marked *worked example* are computed for you: read their results, the questions after "
+    "them use them.\n\n"
+    "The text below was written for those who code too: where it says to replace `...`, to run `check(...)` or "
+    "`solution(...)`, or how to give an answer in Python (a string, a set, a dict), ignore that: the form does "
+    "it for you. The grey cells with three dots hold the code; you do not need it. What you fill in is not "
+    "saved in the workbook, but every check is recorded in your progress (the table at the end).")
+#: The menu and button names the intro cell quotes: JupyterLab's own words in each language.
+LAB_MENU = {"en": ("Run", "Run All Cells"), "zh": ("运行", "运行所有单元格")}
+#: The note before the result of an exercise shown as a worked example.
+WORKED_EXAMPLE = N_("*Worked example:* the result below is computed for you (the code is hidden). Read it: the "
+                    "questions that follow use it.")
+#: The progress table of a no-code workbook: the exercises it asks, listed even when not tried yet.
+NO_CODE_PROGRESS = "from cvmlib.progress import progress as progress_table\n\nprogress_table({ids!r})"
+ANSWER_FORM_CELL = 'from cvmlib.widgets import answer_form\n\nanswer_form("{exercise}")'
 
 
 def _tags(cell: NotebookNode) -> list[str]:
@@ -171,6 +219,15 @@ def workbook_dirs(out: Path, lang: str = "en") -> tuple[Path, Path]:
     return (participant, instructor) if lang == "en" else (participant / lang, instructor / lang)
 
 
+def no_code_dir(out: Path, lang: str = "en") -> Path:
+    """The folder of the no-code workbooks of ``lang`` below ``out``: ``participant[/<lang>]/no-code``.
+
+    >>> no_code_dir(Path("_build/workbooks"), "zh").as_posix()
+    '_build/workbooks/participant/zh/no-code'
+    """
+    return workbook_dirs(out, lang)[0] / NO_CODE_FOLDER
+
+
 def participant_version(source: NotebookNode, index: BookIndex | None = None) -> NotebookNode:
     """The participant workbook: solutions replaced by placeholders, instructor notes removed.
 
@@ -196,6 +253,119 @@ def participant_version(source: NotebookNode, index: BookIndex | None = None) ->
     render_notebook_markdown(nb, index)
     nb.metadata.setdefault("cvm", {})["version"] = "participant"
     return nb
+
+
+def _exercise_of(cell: NotebookNode) -> str | None:
+    """The exercise a check cell checks (``check("rfm.recency", ...)``), or None for any other cell."""
+    if cell.cell_type != "code" or SOLUTION_TAG in _tags(cell):
+        return None
+    match = CHECK_CALL.search(cell.source)
+    return match.group(1) if match else None
+
+
+def _hidden(cell: NotebookNode) -> NotebookNode:
+    """A code cell shown by its output only (JupyterLab's collapsed input: a click on the dots shows it)."""
+    cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
+    return cell
+
+
+def _segments(cells: list[NotebookNode]) -> list[tuple[list[NotebookNode], str | None]]:
+    """The cells cut after each check cell: (cells up to and with the check, its exercise); the rest last."""
+    segments: list[tuple[list[NotebookNode], str | None]] = []
+    current: list[NotebookNode] = []
+    for cell in cells:
+        current.append(cell)
+        exercise = _exercise_of(cell)
+        if exercise is not None:
+            segments.append((current, exercise))
+            current = []
+    segments.append((current, None))
+    return segments
+
+
+def no_code_version(source: NotebookNode, index: BookIndex | None = None) -> NotebookNode:
+    """The no-code workbook: answers in forms, other exercises as worked examples, all code hidden.
+
+    ``source`` is the source notebook in the workbook's language (:func:`localized_source`); the
+    texts this function adds are in the language in force. See "No-code workbooks" above.
+
+    Examples
+    --------
+    >>> nb = nbformat.v4.new_notebook(cells=[
+    ...     nbformat.v4.new_markdown_cell("# Title", id="title"),
+    ...     nbformat.v4.new_code_cell("letter = 'B'", id="sol", metadata={"tags": ["solution"]}),
+    ...     nbformat.v4.new_code_cell('check("communication.nps_report", letter)', id="chk")])
+    >>> [(cell.id, cell.source.splitlines()[-1][:30]) for cell in no_code_version(nb).cells]
+    [('title', '# Title'), ('cvm-no-code-intro', '> The text below was written f'), ('sol-form', 'answer_form("communication.nps')]
+    """
+    nb = copy.deepcopy(source)
+    cells: list[NotebookNode] = []
+    asked: list[str] = []
+    for segment, exercise in _segments([cell for cell in nb.cells if INSTRUCTOR_TAG not in _tags(cell)]):
+        form = form_of(exercise) if exercise is not None else None
+        if form is not None and exercise is not None:
+            asked.append(exercise)
+        placed = False
+        for cell in segment:
+            tags = _tags(cell)
+            if exercise is not None and _exercise_of(cell) == exercise:
+                continue  # the check cell: a form checks itself; a worked example is not the participant's check
+            if SOLUTION_TAG in tags and form is not None:
+                if not placed:
+                    answer = nbformat.v4.new_code_cell(ANSWER_FORM_CELL.format(exercise=exercise), id=f"{cell.id}-form")
+                    cells.append(_hidden(answer))
+                    placed = True
+                continue
+            if SOLUTION_TAG in tags and not placed:
+                cells.append(nbformat.v4.new_markdown_cell(_(WORKED_EXAMPLE), id=f"{cell.id}-example"))
+                placed = True
+            cell.metadata.pop("tags", None)
+            if SOLUTION_TAG in tags:
+                cell.metadata.pop("cvm", None)  # the placeholder of a solution kept as a worked example
+            remaining = [tag for tag in tags if tag not in BOOK_ONLY_TAGS | {SOLUTION_TAG}]
+            if remaining:
+                cell.metadata["tags"] = remaining
+            if cell.cell_type == "code":
+                if cell.source.strip() == "progress()":
+                    cell.source = NO_CODE_PROGRESS.format(ids=asked)
+                _hidden(_clear(cell))
+            cells.append(cell)
+        if form is not None and not placed:  # a check without solution cells: the form where the check was
+            cells.append(_hidden(nbformat.v4.new_code_cell(ANSWER_FORM_CELL.format(exercise=exercise),
+                                                           id=f"{segment[-1].id}-form")))
+    lang = str(nb.metadata.get("cvm", {}).get("lang", "en"))
+    run, run_all = LAB_MENU.get(lang, LAB_MENU["en"])
+    from cvmlib.widgets.answer import CHECK, SHOW_SOLUTION  # the button names, as the form shows them
+
+    text = _(NO_CODE_INTRO).format(run=run, run_all=run_all, check=_(CHECK), show_solution=_(SHOW_SOLUTION))
+    # a quote, so it stands apart from the chapter's own text
+    intro = nbformat.v4.new_markdown_cell("\n".join(f"> {line}".rstrip() for line in text.splitlines()),
+                                          id=NO_CODE_INTRO_ID)
+    first = cells[0] if cells and cells[0].cell_type == "markdown" else None
+    if first is not None and first.source.lstrip().startswith("# "):
+        # right under the title, before the chapter's introduction (which speaks to coders too)
+        heading, _newline, rest = first.source.lstrip().partition("\n")
+        first.source = heading
+        cells[1:1] = [intro] + ([nbformat.v4.new_markdown_cell(rest.strip(), id=f"{first.id}-intro")]
+                                if rest.strip() else [])
+    else:
+        cells.insert(0, intro)
+    nb.cells = cells
+    render_notebook_markdown(nb, index)
+    nb.metadata.setdefault("cvm", {})["version"] = "no-code"
+    return nb
+
+
+def leaked_answers(source: NotebookNode, no_code: NotebookNode) -> list[str]:
+    """Solution lines of the exercises with an answer form that appear in the no-code workbook ``no_code``.
+
+    (The worked examples keep their solutions on purpose; a form's exercise must not show its own.)
+    """
+    asked = {exercise for cells, exercise in _segments(list(source.cells))
+             if exercise is not None and form_of(exercise) is not None}
+    kept = copy.deepcopy(source)
+    kept.cells = [cell for cells, exercise in _segments(list(source.cells)) if exercise in asked for cell in cells]
+    return leaked_solution_lines(kept, no_code)
 
 
 def instructor_version(source: NotebookNode, index: BookIndex | None = None) -> NotebookNode:
@@ -291,8 +461,15 @@ def build_workbooks(src: Path, out: Path, lang: str = "en", locale_dir: Path | N
             if leaked:
                 raise RuntimeError(_("{name}: solution text left in the participant version: {lines}").format(
                     name=path.name, lines=leaked[:3]))
-            for version, target in ((participant, participant_dir / path.name),
-                                    (instructor_version(source), instructor_dir / path.name)):
+            versions = [(participant, participant_dir / path.name), (instructor_version(source), instructor_dir / path.name)]
+            if path.name in NO_CODE_WORKBOOKS:
+                no_code = no_code_version(source)
+                leaked = leaked_answers(source, no_code)
+                if leaked:
+                    raise RuntimeError(_("{name}: solution text of a form's exercise left in the no-code version: "
+                                         "{lines}").format(name=path.name, lines=leaked[:3]))
+                versions.append((no_code, no_code_dir(out, lang) / path.name))
+            for version, target in versions:
                 kept = keep_edited_copy(target)
                 written.append(write_generated(version, target))
                 if kept is not None:
@@ -357,6 +534,10 @@ def _main_one(args: argparse.Namespace, lang: str) -> int:
     if args.no_workspace:
         return 0
     versions = {path.name: nbformat.read(path, as_version=4) for path in generated if path.parent == participant_dir}
+    # the no-code workbooks go to <workspace>/<lang>/no-code/, through the same merge (their names are paths there)
+    no_code = no_code_dir(args.out, lang)
+    versions |= {f"{NO_CODE_FOLDER}/{path.name}": nbformat.read(path, as_version=4) for path in generated
+                 if path.parent == no_code}
     legacy = [path for path in sorted(participant_dir.glob("*.ipynb")) if path.name not in versions and _edited(path)]
     print(_("workspace {folder}/ (your copies; open them with {command}):").format(
         folder=(args.workspace / lang).as_posix(), command="make lab" if lang == "en" else f"make lab-{lang}"))

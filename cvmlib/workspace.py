@@ -376,7 +376,9 @@ class _State:
                 n += 1
                 candidate = candidate.with_name(f"{self.stamp}-{n}")
             self.backup_root = candidate
-        target = _free(self.backup_root / self.lang / path.name)
+        # keep the sub-folder: a coder's and a no-code copy of the same workbook stay apart in the backup
+        inside = path.relative_to(self.folder) if path.is_relative_to(self.folder) else Path(path.name)
+        target = _free(self.backup_root / self.lang / inside)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)

@@ -50,6 +50,7 @@ from cvmlib.exercises.wrong_answers import (
     rounded,
     statement_variants,
 )
+from cvmlib.forms import Choice, MultiChoice
 from cvmlib.i18n import N_, _
 
 # --- parameters the workbook prints -------------------------------------------------------------
@@ -891,6 +892,7 @@ best_lever = Exercise(
     expected=_best_lever,
     compare=compare_choice,
     kind="interpret",
+    form=Choice(LEVER_OPTIONS),
     mistakes=(
         Mistake(
             "margin_is_linear",
@@ -947,6 +949,7 @@ holdout_verdict = Exercise(
     expected=_holdout_verdict,
     compare=compare_choice,
     kind="interpret",
+    form=Choice(HOLDOUT_OPTIONS),
     mistakes=(
         Mistake(
             "fit_is_proof",
@@ -1005,6 +1008,7 @@ acquisition_decision = Exercise(
     expected=_acquisition_truth,
     compare=compare_choice_set,
     kind="interpret",
+    form=MultiChoice(ACQUISITION_STATEMENTS),
     mistakes=(
         Mistake(
             "average_for_every_channel",

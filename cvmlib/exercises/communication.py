@@ -52,7 +52,9 @@ from cvmlib.communication import (
     sarcasm_cues,
     threats,
 )
+from cvmlib import communication as _shown_banks
 from cvmlib.datasets import load_customers, load_orders, load_survey
+from cvmlib.display import readable
 from cvmlib.feedback import (
     Exercise,
     Mistake,
@@ -85,6 +87,8 @@ from cvmlib.fourc import (
     purchases_after,
     weakest_c,
 )
+from cvmlib.forms import Choice, Grouping, MultiChoice, Text, TextFields
+from cvmlib.forms import Mapping as MappingForm
 from cvmlib.i18n import N_, _, format_list, get_language, language
 
 #: Later-buying window (days after the response day) and the first day not covered by the orders.
@@ -473,6 +477,9 @@ handoff_exercise = Exercise(
     expected=lambda: HANDOFF_ANSWERS,
     compare=lambda answer, expected: compare_mapping(_normalised_teams(answer), expected),
     kind="interpret",
+    # the categories and teams as the edition names them; the values are the keys a coder writes
+    form=MappingForm({category: partial(readable, category) for category in HANDOFF_ANSWERS},
+                     {team: partial(readable, team) for team in INTERNAL_CHAIN}, show_keys=False),
     mistakes=(
         Mistake("receiver_not_source",
                 N_("After-sales HEARS every complaint, but a late or wrong parcel was not caused there. Follow the "
@@ -580,11 +587,19 @@ def _one_trait_moved() -> list[dict[str, list[str]]]:
     return moved
 
 
+#: The panes as the answer form offers them (what each pane means, so a participant without code can sort).
+_PANE_FORM_NAMES: dict[str, str] = {"open": N_("open: known to self and to others"),
+                                    "blind": N_("blind: known to others only"),
+                                    "hidden": N_("hidden: known to self only"),
+                                    "unknown": N_("unknown: known to neither")}
+
 johari_exercise = Exercise(
     id="communication.johari",
     prompt=N_("Place each of the twelve traits into the open, blind, hidden or unknown pane."),
     expected=_panes,
     compare=_compare_panes,
+    # done by hand in a training, so it has a form although it is a rule applied, not an interpretation
+    form=Grouping({trait: trait for trait in _TRAITS}, {pane: _PANE_FORM_NAMES[pane] for pane in JOHARI_PANES}),
     mistakes=(
         Mistake("blind_hidden_swapped",
                 N_("Blind and hidden are swapped. BLIND = others see it, the person does not (they did not choose "
@@ -643,6 +658,8 @@ mehrabian_exercise = Exercise(
     expected=lambda: MEHRABIAN_ANSWERS,
     compare=compare_mapping,
     kind="interpret",
+    form=MappingForm({key: question for key, (question, _options) in _MEHRABIAN_QUESTIONS.items()},
+                     item_options={key: options for key, (_question, options) in _MEHRABIAN_QUESTIONS.items()}),
     mistakes=(
         Mistake("all_communication",
                 N_("The experiments did not study conversations or message content: listeners judged single words "
@@ -705,12 +722,27 @@ def _wrong_as(answer: Any, bank: Mapping[str, tuple[str, str]], truth: str, give
         label == truth and _answered(answer, key) == given for key, (_, label) in bank.items())
 
 
+def _bank_text(bank: str, key: str) -> str:
+    """The text of item ``key`` of a hand-labelled bank of :mod:`cvmlib.communication`, in the language in force."""
+    text: str = getattr(_shown_banks, bank)[key][0]
+    return text
+
+
+def _question_type_shown(kind: str) -> str:
+    return _(_KIND_SHOWN[kind])
+
+
+#: The labels of the statement exercise as its answer form offers them (the keys are what the check compares).
+_STATEMENT_KINDS: dict[str, str] = {"observation": N_("observation"), "evaluation": N_("evaluation")}
+
 questions_exercise = Exercise(
     id="communication.question_types",
     prompt=N_("Label each customer-service question open, closed or probing."),
     expected=lambda: _labels(QUESTION_BANK),
     compare=_compare_labels,
     kind="interpret",
+    form=MappingForm({key: partial(_bank_text, "QUESTION_BANK", key) for key in QUESTION_BANK},
+                     {kind: partial(_question_type_shown, kind) for kind in QUESTION_TYPES}),
     mistakes=(
         Mistake("polite_open_as_closed",
                 N_("'Could you walk me through ...' starts like a yes/no question, but nobody answers it with 'yes': "
@@ -742,6 +774,9 @@ observations_exercise = Exercise(
     expected=lambda: _labels(NVC_STATEMENTS),
     compare=_compare_labels,
     kind="interpret",
+    form=MappingForm({key: partial(_bank_text, "NVC_STATEMENTS", key) for key in NVC_STATEMENTS},
+                     {label: _STATEMENT_KINDS[label] for label in dict.fromkeys(
+                         label for _statement, label in NVC_STATEMENTS.values())}),
     mistakes=(
         Mistake("absolute_as_observation",
                 N_("A statement with 'always' or 'never' generalises: it is an evaluation even when it sounds "
@@ -831,6 +866,7 @@ nvc_rewrite = Exercise(
     expected=lambda: _(_MODEL_REWRITE),
     compare=_compare_rewrite,
     kind="interpret",
+    form=Text(lines=5),
     mistakes=(
         Mistake("original_message",
                 N_("That is the original message: rewrite it in four parts (observation, feeling, need, request)."),
@@ -888,6 +924,12 @@ _MODEL_PLAN: dict[str, str] = {
 }
 
 
+def _five_w_two_h_question(key: str) -> str:
+    """The question of one 5W2H field, in the language in force (the label of its box in the answer form)."""
+    question: str = _shown_banks.FIVE_W_TWO_H[key]
+    return question
+
+
 def _model_plan() -> dict[str, str]:
     return {field: _(text) for field, text in _MODEL_PLAN.items()}
 
@@ -906,6 +948,7 @@ plan_exercise = Exercise(
     expected=_model_plan,
     compare=_compare_plan,
     kind="interpret",
+    form=TextFields({key: partial(_five_w_two_h_question, key) for key in _MODEL_PLAN}, lines=2),
     hint=N_("(Completeness is checked exactly; 'specific' by simple rules: no placeholder, threat, sarcasm or vague "
        "time, a date in 'when', a named person in 'who', a number in 'how much'. Check the content against the call "
        "notes yourself.)"),
@@ -968,6 +1011,7 @@ question_writing = Exercise(
     expected=_model_questions,
     compare=_compare_questions,
     kind="interpret",
+    form=TextFields({kind: _KIND_SHOWN[kind] for kind in _MODEL_QUESTIONS}, lines=2),
     mistakes=(
         Mistake("blame_or_sarcasm",
                 N_("One of your questions blames or mocks the customer. A question that puts the customer on trial "
@@ -1019,6 +1063,7 @@ nps_report = Exercise(
     expected=_nps_report,
     compare=compare_choice,
     kind="interpret",
+    form=Choice(NPS_REPORT_OPTIONS),
     mistakes=(
         Mistake("mean_hides_split",
                 N_("The mean answer hides how the answers split: many 7s and 8s lift it, but they count on neither "
@@ -1054,6 +1099,7 @@ AUDIT_STATEMENTS: Options = Options({
 })
 
 
+@cache  # from cached tables: each mistake's variants ask for it again
 def _audit_truth() -> frozenset[str]:
     by_channel = _nps_by_channel()
     by_level = _level_audit()
@@ -1074,6 +1120,7 @@ audit_reading = Exercise(
     expected=_audit_truth,
     compare=compare_choice_set,
     kind="interpret",
+    form=MultiChoice(AUDIT_STATEMENTS),
     mistakes=(
         Mistake("correlation_as_cause",
                 N_("Promoters buying again more often is an ASSOCIATION. It does not show that changing an answer "

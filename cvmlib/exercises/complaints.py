@@ -56,6 +56,8 @@ from cvmlib.exercises.wrong_answers import (
     single_deviations,
     statement_variants,
 )
+from cvmlib.forms import Choice, MultiChoice
+from cvmlib.forms import Mapping as MappingForm
 from cvmlib.i18n import N_, _, language
 
 #: The export time of the data: open tickets are measured up to it.
@@ -544,6 +546,7 @@ maslow = Exercise(
     expected=lambda: BEST_LEVELS,
     compare=compare_mapping,
     kind="interpret",
+    form=MappingForm(DEMANDS, MASLOW_LEVELS),
     mistakes=(
         Mistake(
             "money_as_esteem",
@@ -615,6 +618,7 @@ handling_steps = Exercise(
     expected=lambda: BEST_STEPS,
     compare=compare_mapping,
     kind="interpret",
+    form=MappingForm(SYMPTOMS, STEPS),
     mistakes=(
         Mistake(
             "non_apology",
@@ -665,12 +669,19 @@ ETHICAL: dict[str, frozenset[str]] = {
     "fake_deadline": frozenset("B"),
 }
 
+#: The two answers of the ethics exercise, as its answer form offers them (the letters its check compares).
+ETHICAL_OPTIONS: Options = Options({
+    "A": N_("acceptable influence"),
+    "B": N_("over the ethical line (deception or pressure)"),
+})
+
 ethics = Exercise(
     id="complaints.ethical_line",
     prompt=N_("For each tactic: A = acceptable influence, B = over the ethical line (deception or pressure)."),
     expected=lambda: ETHICAL,
     compare=compare_mapping,
     kind="interpret",
+    form=MappingForm(TACTICS, ETHICAL_OPTIONS),
     mistakes=(
         Mistake(
             "all_anchoring_bad",
@@ -701,6 +712,7 @@ ethics = Exercise(
 SLA_FOCUS_OPTIONS: dict[str, str] = {"A": "low", "B": "medium", "C": "high"}
 
 
+@cache  # read-only, from the cached tickets: every check of the SLA-focus question reads it
 def _breaches_by_severity() -> pd.Series:
     report = sla_report(_tickets(), RESOLUTION_TARGETS, as_of=AS_OF).drop("total")
     return report["breached"]
@@ -711,6 +723,7 @@ def _sla_focus() -> frozenset[str]:
     return frozenset(letter for letter, severity in SLA_FOCUS_OPTIONS.items() if severity == worst)
 
 
+@cache  # read-only, from the cached tickets: each wrong answer is compared with both rules
 def _letter_of(severity_rule: str) -> frozenset[str]:
     """The letter of the severity a mistaken rule picks (lowest rate, most tickets)."""
     report = sla_report(_tickets(), RESOLUTION_TARGETS, as_of=AS_OF).drop("total")
@@ -725,6 +738,7 @@ sla_focus = Exercise(
     expected=_sla_focus,
     compare=compare_choice,
     kind="interpret",
+    form=Choice({letter: partial(readable, severity) for letter, severity in SLA_FOCUS_OPTIONS.items()}),
     mistakes=(
         Mistake(
             "lowest_rate_not_most_breaches",
@@ -761,6 +775,7 @@ RECOVERY_STATEMENTS: Options = Options({
 })
 
 
+@cache  # from the cached recovery summary: each mistake's variants ask for it again
 def _recovery_truth() -> frozenset[str]:
     rates = _expected_rebuy()
     facts = {
@@ -780,6 +795,7 @@ recovery_reading = Exercise(
     expected=_recovery_truth,
     compare=compare_choice_set,
     kind="interpret",
+    form=MultiChoice(RECOVERY_STATEMENTS),
     mistakes=(
         Mistake(
             "paradox_as_policy",
@@ -828,6 +844,7 @@ EXERCISES: tuple[Exercise, ...] = (
 __all__ = [
     "AS_OF",
     "DEMANDS",
+    "ETHICAL_OPTIONS",
     "EXERCISES",
     "FIRST_RESPONSE_TARGETS",
     "MASLOW_LEVELS",

@@ -37,6 +37,8 @@ from cvmlib.exercises.wrong_answers import (
     single_deviations,
     statement_variants,
 )
+from cvmlib.forms import Choice, MultiChoice
+from cvmlib.forms import Mapping as MappingForm
 from cvmlib.i18n import N_, format_list
 from cvmlib.rfm import rfm_scores, rfm_segments, rfm_table, segment_summary
 
@@ -491,6 +493,7 @@ summary_reading = Exercise(
     expected=_true_statements,
     compare=compare_choice_set,
     kind="interpret",
+    form=MultiChoice(SUMMARY_STATEMENTS),
     mistakes=(
         _statement_mistake(
             "B",
@@ -558,6 +561,7 @@ call_priority = Exercise(
     expected=_call_choice,
     compare=compare_choice,
     kind="interpret",
+    form=Choice(CALL_OPTIONS),
     mistakes=(
         Mistake(
             "largest_group",
@@ -623,6 +627,7 @@ segment_actions = Exercise(
     expected=lambda: BEST_ACTIONS,
     compare=compare_named_mapping,
     kind="interpret",
+    form=MappingForm({name: partial(labelled, name) for name in BEST_ACTIONS}, ACTIONS, show_keys=False),
     mistakes=(
         Mistake(
             "discount_for_champions",

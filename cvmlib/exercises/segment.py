@@ -30,6 +30,7 @@ from cvmlib.feedback import (
     compare_series,
 )
 from cvmlib.exercises.wrong_answers import Options
+from cvmlib.forms import Choice, Number
 from cvmlib.i18n import N_, _, ngettext
 from cvmlib.segment import (
     AGE_EDGES,
@@ -462,6 +463,8 @@ best_k = Exercise(
     prompt=N_("From k_table, which k has the best (highest) mean silhouette? A whole number."),
     expected=_best_k,
     compare=_exact_number,
+    # read off a table, not computed: a slider over the candidate k values works without code
+    form=Number(min(K_CANDIDATES), max(K_CANDIDATES), K_CANDIDATES.step),
     mistakes=(
         Mistake(
             "lowest_inertia",
@@ -532,6 +535,7 @@ k_decision = Exercise(
     expected=_k_decision,
     compare=compare_choice,
     kind="interpret",
+    form=Choice(K_OPTIONS),
     mistakes=(
         Mistake(
             "silhouette_overread",
@@ -746,6 +750,7 @@ ari_meaning = Exercise(
     expected=_ari_meaning,
     compare=compare_choice,
     kind="interpret",
+    form=Choice(ARI_OPTIONS),
     mistakes=(
         Mistake(
             "ari_as_accuracy",

@@ -26,6 +26,8 @@ from cvmlib.feedback import (
     compare_series,
 )
 from cvmlib.exercises.wrong_answers import Options, compare_named_mapping, labelled, later, named_keys
+from cvmlib.forms import Choice
+from cvmlib.forms import Mapping as MappingForm
 from cvmlib.i18n import N_, format_list
 from cvmlib.value import abc_classes, allocate_budget, gini, tier_transitions, value_matrix, wallet_headroom
 
@@ -529,6 +531,7 @@ budget_reading = Exercise(
     expected=_budget_reading,
     compare=compare_choice,
     kind="interpret",
+    form=Choice(BUDGET_OPTIONS),
     mistakes=(
         Mistake(
             "total_as_per_customer",
@@ -586,6 +589,7 @@ migration_priority = Exercise(
     expected=_migration_priority,
     compare=compare_choice,
     kind="interpret",
+    form=Choice(MIGRATION_OPTIONS),
     mistakes=(
         Mistake(
             "slipped_only",
@@ -644,6 +648,7 @@ rk_actions = Exercise(
     expected=lambda: BEST_ACTIONS,
     compare=compare_named_mapping,
     kind="interpret",
+    form=MappingForm({quadrant: partial(labelled, quadrant) for quadrant in BEST_ACTIONS}, ACTIONS, show_keys=False),
     mistakes=(
         Mistake(
             "loyalty_programme_for_barnacles",

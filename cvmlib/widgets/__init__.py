@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 #: Public name -> the chapter module that defines it.
 _MODULE_OF: dict[str, str] = {
+    "AnswerForm": "answer",
+    "answer_form": "answer",
     "clv_calculator": "clv",
     "clv_calculator_html": "clv",
     "clv_calculator_png": "clv",
@@ -34,6 +36,7 @@ _MODULE_OF: dict[str, str] = {
 __all__ = sorted(_MODULE_OF)
 
 if TYPE_CHECKING:  # static checkers and IDEs see the real objects
+    from cvmlib.widgets.answer import AnswerForm, answer_form
     from cvmlib.widgets.rfm import explorer_summary, rfm_explorer, rule_cut_points
     from cvmlib.widgets.segment import segment_explorer, segment_explorer_table
     from cvmlib.widgets.value import value_explorer_tables, value_explorer_views, value_matrix_explorer
