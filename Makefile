@@ -6,14 +6,14 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-VENDOR := _build/vendor/cvm-vendor/fonts/noto-sans-sc/noto-sans-sc.css
+VENDOR := _build/vendor/cvm-vendor/reveal.js/dist/theme/white.css
 
-.PHONY: help venv book book-instructor translations test test-full lab lab-zh workbooks classroom class-report \
+.PHONY: help venv book book-instructor translations test test-full lab lab-zh workbooks classroom class-report class-report-live class-simulate \
 	slides print bench bench-classroom vendor data clean
 
 help:
 	@echo "make book | make book-instructor | make translations | make test | make test-full | make lab | make lab-zh | make workbooks"
-	@echo "make classroom | make class-report | make slides | make print | make bench | make bench-classroom | make data | make clean"
+	@echo "make classroom | make class-report | make class-report-live | make class-simulate | make slides | make print | make bench | make bench-classroom | make data | make clean"
 
 # The classroom's proxy (JupyterHub's configurable-http-proxy) comes from the npm registry, pinned, into the venv.
 CHP_VERSION := 5.3.0
@@ -107,6 +107,35 @@ lab-zh: $(STAMP)
 
 workbooks: $(STAMP)
 	$(WORKBOOKS)
+
+# The class report from the participants' progress logs: of the classroom server's homes (room/homes/), or
+# of any folder of collected workbook folders or logs (make class-report ROOM_DIR=path/to/collected, whose
+# subfolders are the participants). The HTML export is one self-contained file in each language;
+# class-report-live serves it, refreshing every 5 s, on this machine only (the classroom server has it
+# built in, for the instructor only). class-simulate replays a simulated class of 30 through the real checks.
+ROOM_DIR ?= $(or $(CVM_ROOM_DIR),room)
+REPORT_IP ?= 127.0.0.1
+REPORT_PORT ?= 8100
+REPORT := $(BIN)/python -m cvmlib.classroom.report
+
+class-report: $(STAMP)
+	$(REPORT) --logs $(ROOM_DIR) --out _build/class-report/index.html
+	$(REPORT) --logs $(ROOM_DIR) --out _build/class-report/index-zh.html --lang zh
+
+class-report-live: $(STAMP)
+	$(BIN)/python -m cvmlib.classroom.service --logs $(ROOM_DIR) --ip $(REPORT_IP) --port $(REPORT_PORT)
+
+class-simulate: $(STAMP)
+	rm -rf _build/class-sim
+	$(BIN)/python -m cvmlib.classroom.simulate --out _build/class-sim/homes --participants 30 --seed 11
+	$(REPORT) --logs _build/class-sim/homes --out _build/class-sim/report.html
+	$(REPORT) --logs _build/class-sim/homes --out _build/class-sim/report-zh.html --lang zh
+
+# Slides of every chapter workbook, English and Chinese: reveal.js decks that present offline from
+# _build/slides/ (open _build/slides/index.html; S opens the speaker view with the instructor notes).
+slides: $(STAMP) $(VENDOR)
+	$(BIN)/python tools/build_slides.py
+	@echo "Slides: _build/slides/index.html (English: _build/slides/en/, 中文: _build/slides/zh/)"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_rfm.py

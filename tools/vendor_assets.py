@@ -15,6 +15,18 @@ as woff2 files split by unicode-range: ``cvm-vendor/fonts/noto-sans-sc/noto-sans
 ``book/_ext/cvm_book.py`` adds that stylesheet to every page and ``cvm_book.css`` puts the family in
 the font stacks (with the usual local fonts after it).
 
+The slides (``tools/build_slides.py``) present with reveal.js 5 (``reveal.js`` on npm, MIT): its
+``dist/`` script and stylesheet, the "white" theme with its own Source Sans Pro font files, and the
+speaker-notes plugin (``plugin/notes/notes.js``, which carries the speaker view inline). They go to
+``cvm-vendor/reveal.js/`` in the layout nbconvert's reveal template addresses
+(``<prefix>/dist/reveal.js``, ``<prefix>/dist/theme/<theme>.css``, ``<prefix>/plugin/notes/notes.js``).
+Version 5.2.1 because it is the newest release with that layout: 6.x moved the plugins to
+``dist/plugin/notes.js``; 5.x keeps the API of 4.0.2 (the template's default, a CDN address, from 2020:
+``Reveal.initialize`` with ``plugins``, the UMD scripts) with four years of fixes on top. A theme
+stylesheet keeps no ``@import`` of another host's fonts (several reveal themes import Google Fonts):
+such imports are removed and any remaining address outside the package is refused
+(:func:`offline_stylesheet`).
+
 Usage: ``python tools/vendor_assets.py [--dest _build/vendor]``
 """
 
@@ -51,6 +63,10 @@ PACKAGES = {
         "@fontsource/noto-sans-sc/-/noto-sans-sc-5.3.0.tgz",
         "sha512-HeqIlGm0+ohOKxZLuHj1qW6r6avHH0OWdKERAcSDI0RQ+MXrteuLKA+M+5eOA8rYy0MFvOR5AT0fQo2rUkye0Q==",
     ),
+    "reveal.js": (
+        "reveal.js/-/reveal.js-5.2.1.tgz",
+        "sha512-r7//6mIM5p34hFiDMvYfXgyjXqGRta+/psd9YtytsgRlrpRzFv4RbH76TXd2qD+7ZPZEbpBDhdRhJaFgfQ7zNQ==",
+    ),
 }
 
 # what to copy: package -> list of (member prefix inside the tarball, destination below cvm-vendor/)
@@ -62,6 +78,13 @@ WANTED = {
     "mathjax": [("package/es5/", "mathjax/")],
     # the licence; the woff2 pieces and their stylesheet are written by vendor_font()
     "noto-sans-sc": [("package/LICENSE", "fonts/noto-sans-sc/LICENSE")],
+    # the script, its stylesheet, the notes plugin (speaker view) and the theme's font files; the theme
+    # stylesheets themselves are written by vendor_reveal_themes() (checked to stay on this machine)
+    "reveal.js": [("package/LICENSE", "reveal.js/LICENSE"),
+                  ("package/dist/reveal.js", "reveal.js/dist/reveal.js"),
+                  ("package/dist/reveal.css", "reveal.js/dist/reveal.css"),
+                  ("package/plugin/notes/notes.js", "reveal.js/plugin/notes/notes.js"),
+                  ("package/dist/theme/fonts/source-sans-pro/", "reveal.js/dist/theme/fonts/source-sans-pro/")],
 }
 
 # A file per package that exists once it is vendored (a package whose file is missing is vendored again).
@@ -70,7 +93,13 @@ DONE = {
     "html-manager": "embed-amd.js",
     "mathjax": "mathjax/tex-chtml.js",
     "noto-sans-sc": "fonts/noto-sans-sc/noto-sans-sc.css",
+    "reveal.js": "reveal.js/dist/theme/white.css",
 }
+
+#: The reveal.js themes vendored: the slides' one (``cvmlib.slides.RISE_SETTINGS["theme"]``).
+REVEAL_THEMES = ("white",)
+_IMPORT = re.compile(r"@import\s+url\(\s*['\"]?(?P<url>[^)'\"]+)['\"]?\s*\)[^;]*;\s*")
+_URL = re.compile(r"url\(\s*['\"]?(?P<url>[^)'\"]+)['\"]?\s*\)")
 
 # The CJK web font: which weights (regular for text, bold for <strong>, table headers and titles) and
 # where it goes. Only the woff2 pieces are kept: every browser that runs the book reads woff2.
@@ -157,6 +186,52 @@ def vendor_font(data: bytes, target: Path) -> int:
     return len(files) + 1
 
 
+def offline_stylesheet(css: str, name: str = "stylesheet") -> str:
+    """``css`` without ``@import`` of another host; refused if any other address outside its folder remains.
+
+    Several reveal.js themes begin with ``@import url(https://fonts.googleapis.com/...)``: offline the
+    import fails (and online it tells Google who presents what). The theme's font stack names local
+    fallbacks after the imported family, so the import is simply dropped. Any other ``url()`` must be
+    relative (a file shipped beside the theme) or a ``data:`` address.
+
+    Examples
+    --------
+    >>> offline_stylesheet("@import url(https://fonts.googleapis.com/css?family=Lato);\\n.x { color: red }")
+    '.x { color: red }'
+    >>> offline_stylesheet("@import url(./fonts/a.css);")
+    '@import url(./fonts/a.css);'
+    >>> offline_stylesheet(".x { background: url(//cdn.example.com/a.png) }", "t.css")
+    Traceback (most recent call last):
+    ...
+    SystemExit: t.css: an address on another host is left: //cdn.example.com/a.png
+    """
+    def drop_remote(match: re.Match[str]) -> str:
+        return "" if _remote(match.group("url")) else match.group(0)
+
+    css = _IMPORT.sub(drop_remote, css)
+    for match in _URL.finditer(css):
+        if _remote(match.group("url")):
+            raise SystemExit(f"{name}: an address on another host is left: {match.group('url')}")
+    return css
+
+
+def _remote(url: str) -> bool:
+    return bool(re.match(r"^([a-z][a-z0-9+.-]*:)?//", url.strip(), re.I)) and not url.startswith("data:")
+
+
+def vendor_reveal_themes(data: bytes, target: Path, themes: tuple[str, ...] = REVEAL_THEMES) -> int:
+    """Write the wanted reveal.js theme stylesheets, made offline (:func:`offline_stylesheet`); return how many."""
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
+        for theme in themes:
+            extracted = tar.extractfile(f"package/dist/theme/{theme}.css")
+            assert extracted is not None, theme
+            css = offline_stylesheet(extracted.read().decode("utf-8"), f"reveal.js theme {theme}")
+            out = target / "reveal.js" / "dist" / "theme" / f"{theme}.css"
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(css, encoding="utf-8")  # last: the package's "done" marker
+    return len(themes)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dest", default="_build/vendor", type=Path)
@@ -171,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
         written = unpack(data, wanted, target)
         if name == "noto-sans-sc":
             written += vendor_font(data, target)
+        if name == "reveal.js":
+            written += vendor_reveal_themes(data, target)
         print(f"vendored {name}: {written} files -> {target}")
     return 0
 
