@@ -38,10 +38,13 @@ def johari_html(panes: Mapping[str, Sequence[str]]) -> str:
         return (f'<td style="border:1px solid #888;padding:8px;vertical-align:top;width:45%">'
                 f"<b>{title}</b> ({len(panes.get(pane, []))})<br>{traits}</td>")
 
-    head = f'<th style="padding:4px"></th><th>{_("known to self")}</th><th>{_("not known to self")}</th>'
+    # the headers are translated outside the f-strings: babel does not extract a message inside one
+    known_self, unknown_self = _("known to self"), _("not known to self")
+    known_others, unknown_others = _("known to others"), _("not known to others")
+    head = f'<th style="padding:4px"></th><th>{known_self}</th><th>{unknown_self}</th>'
     return (f'<table style="border-collapse:collapse"><tr>{head}</tr>'
-            f'<tr><th style="padding:4px">{_("known to others")}</th>{cell("open")}{cell("blind")}</tr>'
-            f'<tr><th style="padding:4px">{_("not known to others")}</th>{cell("hidden")}{cell("unknown")}</tr>'
+            f'<tr><th style="padding:4px">{known_others}</th>{cell("open")}{cell("blind")}</tr>'
+            f'<tr><th style="padding:4px">{unknown_others}</th>{cell("hidden")}{cell("unknown")}</tr>'
             "</table>")
 
 

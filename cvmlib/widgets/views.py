@@ -32,7 +32,7 @@ from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 from PIL import Image
 
-from cvmlib.i18n import N_, _, format_list, get_language
+from cvmlib.i18n import N_, _, format_list
 
 __all__ = ["TABLE_STYLES", "table_html", "LivePicture", "ExplorerBox", "snapshot_html"]
 
@@ -127,18 +127,19 @@ def _control_text(widget: widgets.Widget) -> str | None:
                                                                             widgets.Label)):
         return None
     value = widget.value
-    if isinstance(value, tuple):
-        if len(value) == 2:  # a range slider
-            shown = _("{low} to {high}").format(low=value[0], high=value[1])
-        else:  # a multiple choice
-            shown = " to ".join(str(v) for v in value) if get_language() == "en" else format_list(map(str, value))
+    if isinstance(widget, (widgets.IntRangeSlider, widgets.FloatRangeSlider)):
+        shown = _("{low} to {high}").format(low=value[0], high=value[1])
+    elif isinstance(value, tuple):  # a multiple choice
+        shown = format_list(map(str, value)) or _("(none)")
     elif isinstance(widget, widgets.Checkbox):
         shown = _("yes") if value else _("no")
     elif isinstance(value, float):
         shown = f"{value:g}"
     else:
         shown = str(value)
-    description = getattr(widget, "description", "") or type(widget).__name__
+    description = getattr(widget, "description", "")
+    if not description:  # the label is beside the control (an HTML above it), not in it: the value alone
+        return f"<b>{html.escape(shown)}</b>"
     return f"{html.escape(description)}: <b>{html.escape(shown)}</b>"
 
 
