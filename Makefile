@@ -108,6 +108,17 @@ lab-zh: $(STAMP)
 workbooks: $(STAMP)
 	$(WORKBOOKS)
 
+# The classroom: JupyterHub on this machine for a training room (cvmlib/classroom/hub.py). Participants sign
+# in with a name and ROOM_PASSWORD, the instructor as "instructor" with INSTRUCTOR_PASSWORD (both required,
+# different). ROOM_IP=0.0.0.0 (or the Wi-Fi address) opens it to the room's network; everything else (hub
+# API, proxy API, the participants' servers, the live class report) stays on 127.0.0.1. Its state is
+# $(ROOM_DIR): the hub's database and one home per participant (make clean keeps it).
+ROOM_IP ?= 127.0.0.1
+ROOM_PORT ?= 8000
+
+classroom: $(STAMP)
+	$(BIN)/python -m cvmlib.classroom serve --ip $(ROOM_IP) --port $(ROOM_PORT) --room-dir $(ROOM_DIR)
+
 # The class report from the participants' progress logs: of the classroom server's homes (room/homes/), or
 # of any folder of collected workbook folders or logs (make class-report ROOM_DIR=path/to/collected, whose
 # subfolders are the participants). The HTML export is one self-contained file in each language;
@@ -131,11 +142,22 @@ class-simulate: $(STAMP)
 	$(REPORT) --logs _build/class-sim/homes --out _build/class-sim/report.html
 	$(REPORT) --logs _build/class-sim/homes --out _build/class-sim/report-zh.html --lang zh
 
+# Printable material from both editions, English and Chinese, through headless chromium: role-play cards
+# (one card per role, two per A4 sheet), case handouts and exercise sheets in _build/print/<lang>/, the model
+# answers in _build/print-instructor/<lang>/ (apart, so that handing out _build/print/ never hands them out).
+print: book-instructor
+	$(BIN)/python tools/print_pdf.py
+
 # Slides of every chapter workbook, English and Chinese: reveal.js decks that present offline from
 # _build/slides/ (open _build/slides/index.html; S opens the speaker view with the instructor notes).
 slides: $(STAMP) $(VENDOR)
 	$(BIN)/python tools/build_slides.py
 	@echo "Slides: _build/slides/index.html (English: _build/slides/en/, 中文: _build/slides/zh/)"
+
+# 30 simulated participants on 127.0.0.1 (a few minutes): p50/p95 time to a first check result against one
+# participant alone, memory per participant, the hub's start-up time
+bench-classroom: $(STAMP)
+	$(BIN)/python benchmarks/bench_classroom.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_rfm.py
