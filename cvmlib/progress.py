@@ -34,12 +34,13 @@ History(answered=2, failed=1, solved=True)
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import os
 import unicodedata
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -56,6 +57,7 @@ __all__ = [
     "LogRecords",
     "ProgressReport",
     "ProgressWarning",
+    "clock",
     "display_name",
     "history",
     "log_dir",
@@ -178,8 +180,44 @@ def set_display_name(name: str | None) -> None:
 # ----------------------------------------------------------------------------------------------
 
 
+#: Where the time of a record comes from: None is the system clock (see :func:`clock`).
+_clock: Callable[[], datetime] | None = None
+
+
+@contextlib.contextmanager
+def clock(now: Callable[[], datetime]) -> Iterator[None]:
+    """Inside the ``with`` block, records carry the time ``now()`` returns instead of the system clock's.
+
+    For replays and simulated classes (:mod:`cvmlib.classroom.simulate` replays a training day through
+    the real checks, which call :func:`record` themselves). The log format does not change: the time
+    is written in UTC, to the second. A naive datetime is taken as local time.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> elsewhere = mock.patch.dict(os.environ, {"CVM_PROGRESS_DIR": tempfile.mkdtemp()})  # not in the course
+    >>> _ = elsewhere.start()
+    >>> nine = datetime(2026, 3, 2, 9, 0, 5, tzinfo=timezone.utc)
+    >>> with clock(lambda: nine):
+    ...     record("check", "rfm.recency", status="hint", attempt=1, tier=1)["time"]
+    '2026-03-02T09:00:05Z'
+    >>> record("check", "rfm.recency", status="correct", attempt=2)["time"] != "2026-03-02T09:00:05Z"  # the system clock again
+    True
+    >>> _ = elsewhere.stop()
+    """
+    global _clock
+    before = _clock
+    _clock = now
+    try:
+        yield
+    finally:
+        _clock = before
+
+
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    moment = datetime.now(timezone.utc) if _clock is None else _clock().astimezone(timezone.utc)
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _append(path: Path, line: bytes) -> bool:
