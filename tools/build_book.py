@@ -93,7 +93,9 @@ def build(
             # a fresh environment re-reads every page, so every notebook is executed again (as `--all`
             # does for `jupyter-book build`: force_all alone only rewrites the pages)
             freshenv=force_all,
-            force_all=force_all,
+            # the instructor edition always writes every page (from the reader's doctrees when they are
+            # reused): a partial write would have to merge into a search index left by an older build
+            force_all=force_all or builder == "html-instructor",
             warningiserror=strict,
             keep_going=strict,
             quiet=quiet,
