@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import importlib
 import itertools
 import os
 import shutil
@@ -11,6 +12,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import matplotlib
 import nbformat
@@ -132,13 +134,17 @@ def _build_editions(builder: str, *options: str) -> None:
     assert not failed, "book build failed:\n" + "\n".join(failed)
 
 
-def _cvm_book():  # noqa: ANN202 (the book's extension module, imported from book/_ext)
+def book_extension(name: str) -> ModuleType:
+    """One of the book's Sphinx extensions (``book/_ext/<name>.py``), imported the way Jupyter Book loads it."""
     sys.path.insert(0, str(ROOT / "book" / "_ext"))
     try:
-        import cvm_book
+        return importlib.import_module(name)
     finally:
         sys.path.pop(0)
-    return cvm_book
+
+
+def _cvm_book() -> ModuleType:
+    return book_extension("cvm_book")
 
 
 INSTRUCTOR_SITE = ROOT / "_build" / "html-instructor"

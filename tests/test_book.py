@@ -26,6 +26,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup, Tag
 
+from tests.conftest import book_extension
+
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
 INSTRUCTOR_HTML = ROOT / "_build" / "html-instructor"
@@ -115,13 +117,8 @@ _BLOCK = re.compile(r"^(?P<fence>`{3,}|:{3,})\{instructor\}[^\n]*\n(?P<body>.*?)
 
 
 def _extension():
-    """The book's Sphinx extension (book/_ext/cvm_book.py), imported the way Jupyter Book loads it."""
-    sys.path.insert(0, str(ROOT / "book" / "_ext"))
-    try:
-        import cvm_book
-    finally:
-        sys.path.pop(0)
-    return cvm_book
+    """The book's Sphinx extension (book/_ext/cvm_book.py)."""
+    return book_extension("cvm_book")
 
 
 def _probe(text: str) -> str:

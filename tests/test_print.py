@@ -38,6 +38,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 from bs4 import BeautifulSoup, Tag
 
+from tests.conftest import book_extension
 from tests.test_book import PAGES, ROOT, _extension, _main, _probe, _soup, _text
 from tests.test_book_zh import HAN, english_elements
 
@@ -49,12 +50,7 @@ PX_PER_MM = 96 / 25.4
 
 
 def _print_extension():
-    sys.path.insert(0, str(ROOT / "book" / "_ext"))
-    try:
-        import cvm_print
-    finally:
-        sys.path.pop(0)
-    return cvm_print
+    return book_extension("cvm_print")
 
 
 @cache

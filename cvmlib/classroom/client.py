@@ -144,15 +144,7 @@ class Participant:
         """A request to the hub's REST API with this browser's cookie (and the ``_xsrf`` token the hub's pages use)."""
         if self._cookie("_xsrf", "/hub/") is None or method.upper() != "GET":
             self.get(self.hub_url("home"))  # a hub page sets the _xsrf cookie of the signed-in user
-        headers = dict(options.pop("headers", {}))
-        xsrf = self._cookie("_xsrf", "/hub/")
-        if xsrf:
-            headers["X-XSRFToken"] = xsrf
-        answer = self.session.request(method, self.hub_url(f"api/{path.lstrip('/')}"), headers=headers,
-                                      timeout=self.timeout, **options)
-        if answer.status_code >= 400:
-            raise ClientError(f"{self.name}: {method} hub/api/{path}: {answer.status_code} {answer.text[:200]}")
-        return answer
+        return self._api_request(method, self.hub_url(f"api/{path.lstrip('/')}"), "/hub/", f"hub/api/{path}", options)
 
     def stop_server(self) -> None:
         """Stop this participant's workspace (the start page's "Stop my workspace"), waiting until it has stopped."""
@@ -167,14 +159,19 @@ class Participant:
 
     def api(self, method: str, path: str, **options: Any) -> requests.Response:
         """A request to the participant's Jupyter server API, with the ``_xsrf`` header JupyterLab sends."""
+        return self._api_request(method, self.server_url(f"api/{path.lstrip('/')}"),
+                                 f"/user/{quote(self.account, safe='')}/", f"api/{path}", options)
+
+    def _api_request(self, method: str, url: str, cookie_path: str, shown: str,
+                     options: dict[str, Any]) -> requests.Response:
+        """``method url`` with the ``_xsrf`` token of ``cookie_path`` as header; an error status raises."""
         headers = dict(options.pop("headers", {}))
-        xsrf = self._cookie("_xsrf", f"/user/{quote(self.account, safe='')}/")
+        xsrf = self._cookie("_xsrf", cookie_path)
         if xsrf:
             headers["X-XSRFToken"] = xsrf
-        answer = self.session.request(method, self.server_url(f"api/{path.lstrip('/')}"), headers=headers,
-                                      timeout=self.timeout, **options)
+        answer = self.session.request(method, url, headers=headers, timeout=self.timeout, **options)
         if answer.status_code >= 400:
-            raise ClientError(f"{self.name}: {method} api/{path}: {answer.status_code} {answer.text[:200]}")
+            raise ClientError(f"{self.name}: {method} {shown}: {answer.status_code} {answer.text[:200]}")
         return answer
 
     def notebook(self, path: str) -> dict[str, Any]:

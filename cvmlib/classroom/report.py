@@ -107,6 +107,7 @@ __all__ = [
     "mistake_label",
     "mistake_matrix",
     "participant_rows",
+    "port_argument",
     "render_fragment",
     "render_html",
     "short_text",
@@ -1105,7 +1106,17 @@ def summary_text(logs: ClassLogs, rank: bool = False) -> str:
     return "\n".join(lines)
 
 
-def _port(text: str) -> int:
+def port_argument(text: str) -> int:
+    """A port number from the command line (0: any free port), for ``argparse`` (``type=port_argument``).
+
+    Examples
+    --------
+    >>> port_argument("8100")
+    8100
+    >>> port_argument("http")  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    argparse.ArgumentTypeError: a port is a whole number from 0 to 65535 (0: any free port), got 'http'
+    """
     try:
         port = int(text)
     except ValueError:
@@ -1127,7 +1138,7 @@ def parser() -> argparse.ArgumentParser:
     cli.add_argument("--serve", action="store_true", help=_("serve the live report instead (see cvmlib.classroom.service)"))
     # no defaults here: the service takes its own (127.0.0.1:8100), or the hub's address when the hub runs it
     cli.add_argument("--ip", help=_("address of the live report (default: 127.0.0.1, this machine only)"))
-    cli.add_argument("--port", type=_port, help=_("port of the live report (default: 8100)"))
+    cli.add_argument("--port", type=port_argument, help=_("port of the live report (default: 8100)"))
     return cli
 
 

@@ -64,6 +64,7 @@ from cvmlib.classroom.report import (
     LogCache,
     ReportInputError,
     load_class,
+    port_argument,
     render_fragment,
     render_html,
 )
@@ -318,17 +319,6 @@ def serve(logs: str | os.PathLike[str], *, ip: str | None = None, port: int | No
     return 0
 
 
-def _port(text: str) -> int:
-    try:
-        port = int(text)
-    except ValueError:
-        port = -1
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(
-            _("a port is a whole number from 0 to 65535 (0: any free port), got {value!r}").format(value=text))
-    return port
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m cvmlib.classroom.service --logs PATH [--ip 127.0.0.1] [--port 8100] [--lang zh] [--rank]``."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -339,7 +329,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         cli.add_argument("--logs", required=True, type=Path,
                          help=_("the classroom's homes folder (room/homes) or a folder of collected logs"))
         cli.add_argument("--ip", help=_("address to listen on (default: 127.0.0.1, this machine only)"))
-        cli.add_argument("--port", type=_port, help=_("port (default: 8100; 0 takes any free port)"))
+        cli.add_argument("--port", type=port_argument, help=_("port (default: 8100; 0 takes any free port)"))
         cli.add_argument("--lang", choices=["en", "zh"], help=_("language of the report (default: CVM_LANG, else English)"))
         cli.add_argument("--rank", action="store_true", help=_("rank participants by exercises solved (default: name order)"))
         options = cli.parse_args(args)
