@@ -63,15 +63,19 @@ translations: $(STAMP) $(VENDOR)
 	$(BIN)/python tools/i18n_py.py check || true
 
 # Two workers (pytest-xdist); the tests that read a built book all go to one of them, which builds both
-# editions once (tests/conftest.py groups them).
-PYTEST := $(BIN)/python -m pytest -n 2 --dist loadgroup
+# editions once (tests/conftest.py groups them). The notebooks' own cells (nbval) run apart, in one
+# process: a worker may tear a notebook's kernel down between two of its cells. Their checks log nothing.
+PYTEST := $(BIN)/python -m pytest -n 2 --dist loadgroup --ignore=notebooks
+NBVAL := CVM_PROGRESS=off $(BIN)/python -m pytest notebooks
 
 test: $(STAMP) $(VENDOR)
 	$(PYTEST)
+	$(NBVAL)
 
 # The same, with the browser's layout checks on every page of both editions (make test reads a sample).
 test-full: $(STAMP) $(VENDOR)
 	CVM_BROWSER_ALL=1 $(PYTEST)
+	$(NBVAL)
 
 # Derived workbooks go to _build/workbooks/ (disposable): English in participant/ and instructor/, Chinese in
 # participant/zh/ and instructor/zh/ (the same sources with the book's zh catalogs applied); each participant

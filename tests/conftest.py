@@ -116,22 +116,31 @@ def built_books() -> dict[str, Path]:
     return {lang: BOOK_SITE / lang for lang in BOOK_LANGS}
 
 
-def _build_editions(builder: str, *options: str) -> None:
-    """``tools/build_book.py --builder <builder>`` for both languages side by side; fail with the build logs."""
-    builds = {}
+def _build_editions(builder: str, *options: str, parallel: bool = True) -> dict[str, str]:
+    """``tools/build_book.py --builder <builder>`` for both languages (side by side, or one after the other);
+    fail with the build logs. Returns each language's log."""
+    builds, logs, failed = {}, {}, []
+
+    def finish(lang: str) -> None:
+        process, log = builds[lang]
+        status = process.wait()
+        log.seek(0)
+        logs[lang] = log.read()
+        log.close()
+        if status != 0:
+            failed.append(f"--- {lang} {builder} (exit {status}):\n{logs[lang][-4000:]}")
+
     for lang in BOOK_LANGS:
         log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
         command = [sys.executable, "tools/build_book.py", "--lang", lang, "--builder", builder, *options]
         builds[lang] = (subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True), log)
-    failed = []
-    for lang, (process, log) in builds.items():
-        status = process.wait()
-        log.seek(0)
-        output = log.read()
-        log.close()
-        if status != 0:
-            failed.append(f"--- {lang} {builder} (exit {status}):\n{output[-4000:]}")
+        if not parallel:
+            finish(lang)
+    if parallel:
+        for lang in BOOK_LANGS:
+            finish(lang)
     assert not failed, "book build failed:\n" + "\n".join(failed)
+    return logs
 
 
 def book_extension(name: str) -> ModuleType:
@@ -157,7 +166,10 @@ def built_instructor_books(built_books: dict[str, Path]) -> dict[str, Path]:
     They re-use the executed pages of the reader editions (same doctrees, ``--no-all``), so they cost a
     fraction of a build.
     """
-    _build_editions("html-instructor", "--no-all")
+    # one language after the other: both builders share the extension's catalogs and caches on disk
+    logs = _build_editions("html-instructor", "--no-all", parallel=False)
+    for lang, log in logs.items():
+        assert "0 changed" in log, f"the {lang} instructor edition re-read the sources instead of reusing the doctrees"
     _cvm_book().write_language_chooser(INSTRUCTOR_SITE)
     return {lang: INSTRUCTOR_SITE / lang for lang in BOOK_LANGS}
 
@@ -173,6 +185,7 @@ def built_instructor_book(built_instructor_books: dict[str, Path]) -> Path:
 BOOK_FIXTURES = {"built_books", "built_book", "built_book_zh", "built_instructor_books", "built_instructor_book"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the group markers into the test ids
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if BOOK_FIXTURES & set(getattr(item, "fixturenames", ())):

@@ -157,21 +157,10 @@ def book(built_books: dict[str, Path], edition: str) -> Path:
     return built_books[edition]
 
 
-def build_instructor_edition(lang: str) -> Path:
-    """The instructor edition ``lang``, written from the reader build's doctrees (no notebook is executed again)."""
-    result = subprocess.run(
-        [sys.executable, "tools/build_book.py", "--lang", lang, "--builder", "html-instructor", "--no-all"],
-        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "CVM_PROGRESS": "off"},
-    )
-    assert result.returncode == 0, f"instructor build failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
-    assert "0 changed" in result.stdout, "the instructor edition re-read the sources instead of reusing the doctrees"
-    return INSTRUCTOR_HTML / lang
-
-
 @pytest.fixture(scope="module")
-def instructor_book(built_book: Path) -> Path:
-    """The English instructor edition (``_build/html-instructor/en``)."""
-    return build_instructor_edition("en")
+def instructor_book(built_instructor_books: dict[str, Path]) -> Path:
+    """The English instructor edition (``_build/html-instructor/en``), built from the reader's doctrees."""
+    return built_instructor_books["en"]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -42,7 +42,6 @@ from tests.test_book import (
     _main,
     _parse,
     _soup,
-    build_instructor_edition,
 )
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
@@ -376,8 +375,8 @@ def test_search_index_holds_partial_chinese_terms(built_book_zh):
 
 # ---- The instructor edition in Chinese ---------------------------------------------------------------
 @pytest.fixture(scope="module")
-def instructor_book_zh(built_book_zh: Path) -> Path:
-    return build_instructor_edition("zh")
+def instructor_book_zh(built_instructor_books: dict[str, Path]) -> Path:
+    return built_instructor_books["zh"]
 
 
 def test_instructor_edition_in_chinese(instructor_book_zh, built_books):
