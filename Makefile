@@ -17,13 +17,17 @@ help:
 
 # The classroom's proxy (JupyterHub's configurable-http-proxy) comes from the npm registry, pinned, into the venv.
 CHP_VERSION := 5.3.0
-CHP := $(VENV)/node/node_modules/.bin/configurable-http-proxy
+# npm and the Node.js that runs the proxy: Debian's packages when they are missing (as root), else say so.
+INSTALL_NODE := if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	else echo "npm (Node.js) is missing: install nodejs and npm (the classroom's proxy needs them)" >&2; exit 1; fi
 
 # The virtual environment is (re)built when the pins change.
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@command -v npm >/dev/null || $(INSTALL_NODE)
 	npm install --silent --no-audit --no-fund --prefix $(VENV)/node configurable-http-proxy@$(CHP_VERSION)
 	@touch $@
 
@@ -64,8 +68,8 @@ translations: $(STAMP) $(VENDOR)
 
 # Two workers (pytest-xdist); the tests that read a built book all go to one of them, which builds both
 # editions once (tests/conftest.py groups them). The notebooks' own cells (nbval) run apart, in one
-# process: a worker may tear a notebook's kernel down between two of its cells. Their checks log nothing.
-PYTEST := $(BIN)/python -m pytest -n 2 --dist loadgroup --ignore=notebooks
+# process (a worker may tear a notebook's kernel down between two of its cells); their checks log nothing.
+PYTEST := $(BIN)/python -m pytest -n 2 --dist loadgroup tests cvmlib
 NBVAL := CVM_PROGRESS=off $(BIN)/python -m pytest notebooks
 
 test: $(STAMP) $(VENDOR)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 from pathlib import Path
 from unittest import mock
@@ -78,6 +79,11 @@ def build(
         overrides["gettext_uuid"] = False
         overrides["gettext_location"] = True
     out = output_dir(builder, lang) if out is None else Path(out)
+    if builder == "html-instructor" and not force_all:
+        # written whole from the reader's doctrees into an empty folder: a partial write would merge into
+        # a search index left by an older build (Sphinx warns), and force_all would recompile every .mo
+        # catalog, which makes every translated page outdated and re-read
+        shutil.rmtree(out, ignore_errors=True)
     doctrees = ROOT / "_build" / (".doctrees-gettext" if builder == "gettext" else f".doctrees-{lang}")
     # The kernels inherit the language, and the checks run while notebooks execute never write progress
     # logs; both only for this build (a caller in the same process, e.g. a test, keeps its own settings).
@@ -93,9 +99,7 @@ def build(
             # a fresh environment re-reads every page, so every notebook is executed again (as `--all`
             # does for `jupyter-book build`: force_all alone only rewrites the pages)
             freshenv=force_all,
-            # the instructor edition always writes every page (from the reader's doctrees when they are
-            # reused): a partial write would have to merge into a search index left by an older build
-            force_all=force_all or builder == "html-instructor",
+            force_all=force_all,
             warningiserror=strict,
             keep_going=strict,
             quiet=quiet,
