@@ -34,7 +34,7 @@ import dataclasses
 import importlib
 from typing import Any
 
-from cvmlib import progress as _log
+from cvmlib import progress as progress_log
 from cvmlib.feedback import Exercise, Feedback, evaluate
 from cvmlib.i18n import _
 from cvmlib.progress import ProgressReport, set_display_name
@@ -72,8 +72,8 @@ def get_exercise(exercise_id: str) -> Exercise:
 
 def _show_solution(exercise_id: str) -> WorkedSolution:
     worked = worked_solution(exercise_id)
-    history = _log.history(exercise_id)
-    _log.record("solution", exercise_id, attempt=history.answered, tier=min(history.failed, 3))
+    history = progress_log.history(exercise_id)
+    progress_log.record("solution", exercise_id, attempt=history.answered, tier=min(history.failed, 3))
     return worked
 
 
@@ -85,13 +85,13 @@ def check(exercise_id: str, answer: Any, show_solution: bool = False) -> Feedbac
     the worked solution is shown below the feedback, and recorded as shown.
     """
     exercise = get_exercise(exercise_id)
-    before = _log.history(exercise_id)
+    before = progress_log.history(exercise_id)
     feedback = evaluate(exercise, answer, attempt=before.answered + 1, failures_before=before.failed)
     answered = feedback.status != "not_answered"
     if not answered:
         feedback = dataclasses.replace(feedback, attempt=before.answered)
-    _log.record("check", exercise_id, status=feedback.status, mistake=feedback.mistake, attempt=feedback.attempt,
-                tier=feedback.tier)
+    progress_log.record("check", exercise_id, status=feedback.status, mistake=feedback.mistake,
+                        attempt=feedback.attempt, tier=feedback.tier)
     if show_solution:
         try:
             feedback = dataclasses.replace(feedback, solution=_show_solution(exercise_id))
@@ -123,6 +123,6 @@ def progress(topic: str | None = None) -> ProgressReport:
     if topic is not None:
         listed = exercise_ids(topic)
     else:
-        workbook = _log.workbook_name()
+        workbook = progress_log.workbook_name()
         listed = notebook_exercises(workbook) if workbook else []
-    return _log.progress(listed)
+    return progress_log.progress(listed)

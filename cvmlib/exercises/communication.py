@@ -52,7 +52,7 @@ from cvmlib.communication import (
     sarcasm_cues,
     threats,
 )
-from cvmlib import communication as _shown_banks
+from cvmlib import communication as communication_texts  # the texts the chapter shows, by bank
 from cvmlib.datasets import load_customers, load_orders, load_survey
 from cvmlib.display import readable
 from cvmlib.feedback import (
@@ -724,7 +724,7 @@ def _wrong_as(answer: Any, bank: Mapping[str, tuple[str, str]], truth: str, give
 
 def _bank_text(bank: str, key: str) -> str:
     """The text of item ``key`` of a hand-labelled bank of :mod:`cvmlib.communication`, in the language in force."""
-    text: str = getattr(_shown_banks, bank)[key][0]
+    text: str = getattr(communication_texts, bank)[key][0]
     return text
 
 
@@ -926,7 +926,7 @@ _MODEL_PLAN: dict[str, str] = {
 
 def _five_w_two_h_question(key: str) -> str:
     """The question of one 5W2H field, in the language in force (the label of its box in the answer form)."""
-    question: str = _shown_banks.FIVE_W_TWO_H[key]
+    question: str = communication_texts.FIVE_W_TWO_H[key]
     return question
 
 
