@@ -51,6 +51,7 @@ import pandas as pd
 from cvmlib.i18n import N_, _
 
 __all__ = [
+    "LOG_FOLDER",
     "LOG_NAME",
     "SCHEMA_VERSION",
     "History",
@@ -73,6 +74,8 @@ __all__ = [
 
 SCHEMA_VERSION = 1
 LOG_NAME = "progress.jsonl"
+#: The folder of the log beside the workbooks (when ``$CVM_PROGRESS_DIR`` is not set).
+LOG_FOLDER = ".cvm"
 #: The display name lives beside the log, so it survives kernel restarts too.
 SETTINGS_NAME = "settings.json"
 #: Statuses of a check that count as an answered attempt ("not_answered" does not).
@@ -104,7 +107,7 @@ def log_dir() -> Path | None:
     if os.environ.get("CVM_PROGRESS", "").strip().lower() in {"off", "0", "false", "no"}:
         return None
     configured = os.environ.get("CVM_PROGRESS_DIR", "").strip()
-    return Path(configured).expanduser() if configured else Path.cwd() / ".cvm"
+    return Path(configured).expanduser() if configured else Path.cwd() / LOG_FOLDER
 
 
 def log_path() -> Path | None:

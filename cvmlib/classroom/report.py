@@ -85,7 +85,7 @@ import pandas as pd
 from cvmlib.exercises import TOPICS, exercise_ids, get_exercise
 from cvmlib.feedback import Exercise, shown_text
 from cvmlib.i18n import N_, _, format_date, get_language, language, ngettext
-from cvmlib.progress import ANSWERED, LOG_NAME, SETTINGS_NAME, LogRecords, read_log
+from cvmlib.progress import ANSWERED, LOG_FOLDER, LOG_NAME, SETTINGS_NAME, LogRecords, read_log
 
 __all__ = [
     "EXPORT_PATH",
@@ -129,8 +129,6 @@ TOP_MISTAKES = 10
 #: Display widths (a Chinese character counts two) of an exercise's title and of a mistake's label.
 TITLE_WIDTH = 64
 LABEL_WIDTH = 72
-#: The folder a participant's log and settings live in (beside the workbooks).
-CVM_FOLDER = ".cvm"
 
 #: Chapter names as shown (the book's chapter titles, shortened).
 TOPIC_NAMES: dict[str, str] = {
@@ -247,7 +245,7 @@ def _walk(folder: Path) -> Iterator[Path]:
     for child in children:
         if child.is_symlink() or not child.is_dir():
             continue
-        if child.name.startswith(".") and child.name != CVM_FOLDER:
+        if child.name.startswith(".") and child.name != LOG_FOLDER:
             continue
         yield from _walk(child)
 
@@ -263,7 +261,7 @@ def _participant(key: str, folder: Path | None, logs: Sequence[Path], cache: Log
     records.sort(key=lambda entry: entry["time"] if isinstance(entry.get("time"), str) else "")
     name = None
     if folder is not None:
-        settings = sorted((d for d in _walk(folder) if (d / SETTINGS_NAME).is_file() and d.name == CVM_FOLDER),
+        settings = sorted((d for d in _walk(folder) if (d / SETTINGS_NAME).is_file() and d.name == LOG_FOLDER),
                           key=lambda d: len(d.parts))
         name = next((found for found in map(_settings_name, settings) if found), None)
     if name is None:
@@ -277,7 +275,7 @@ def _logs_in(folder: Path) -> list[Path]:
 
 
 def _has_settings(folder: Path) -> bool:
-    return any((d / SETTINGS_NAME).is_file() for d in _walk(folder) if d.name == CVM_FOLDER)
+    return any((d / SETTINGS_NAME).is_file() for d in _walk(folder) if d.name == LOG_FOLDER)
 
 
 def load_class(path: str | os.PathLike[str], *, cache: LogCache | None = None, require_logs: bool = True) -> ClassLogs:
@@ -314,10 +312,10 @@ def load_class(path: str | os.PathLike[str], *, cache: LogCache | None = None, r
                 path=source))
         participants = [_participant(source.stem, None, [source], cache)]
     else:
-        if (source / "homes").is_dir() and not (source / CVM_FOLDER).is_dir():
+        if (source / "homes").is_dir() and not (source / LOG_FOLDER).is_dir():
             source = source / "homes"  # the room folder: its homes
         participants = []
-        if (source / CVM_FOLDER).is_dir():
+        if (source / LOG_FOLDER).is_dir():
             participants.append(_participant(source.name, source, _logs_in(source), cache))
         else:
             try:
