@@ -185,11 +185,34 @@ def built_instructor_book(built_instructor_books: dict[str, Path]) -> Path:
 BOOK_FIXTURES = {"built_books", "built_book", "built_book_zh", "built_instructor_books", "built_instructor_book"}
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the group markers into the test ids
+@pytest.hookimpl(trylast=True)  # after xdist's own hook (see _join_xdist_group)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if BOOK_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.xdist_group("book"))
+    if config.getoption("loadgroup", False):  # xdist sets it on its workers, where the ids are made
+        for item in items:
+            _join_xdist_group(item)
+
+
+def _join_xdist_group(item: pytest.Item) -> None:
+    """Put a test into its ``xdist_group``: ``--dist loadgroup`` sends the tests whose ids end in the same
+    ``@<group>`` to one worker.
+
+    pytest-xdist 3.8 writes that suffix into ``item._nodeid``, which pytest 9 no longer reads (the id is
+    ``item._id``, a structured NodeId): its groups silently became one test each, both workers built the
+    books, and one worker's fresh instructor build emptied the folder the other was writing. So the suffix
+    is written here, through whichever attribute this pytest reads; a suffix already present is kept.
+    """
+    groups = sorted({str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                     for mark in item.iter_markers("xdist_group")})
+    if not groups or item.nodeid.rpartition("@")[2] == "_".join(groups):
+        return
+    grouped = f"{item.nodeid}@{'_'.join(groups)}"
+    if hasattr(item, "_id"):
+        item._id = type(item._id).parse(grouped)  # pytest >= 9
+    else:
+        item._nodeid = grouped
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,3 +33,12 @@ def test_everything_is_pinned_and_jupyter_book_is_v1():
 def test_environment_uses_python_311():
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     assert "python=3.11" in env["dependencies"]
+
+
+@pytest.mark.xdist_group("probe")
+def test_xdist_sees_the_test_groups(request):
+    """make test runs two workers with ``--dist loadgroup``: a test's group must reach the scheduler (as the
+    ``@group`` suffix of its id), or the book's tests split over both workers and each builds the books."""
+    if not request.config.getoption("loadgroup", False):  # set by xdist, on its workers too
+        pytest.skip("not run by pytest-xdist with --dist loadgroup")
+    assert request.node.nodeid.endswith("@probe"), request.node.nodeid
