@@ -48,10 +48,13 @@ def build(
     strict: bool = True,
     out: Path | None = None,
     quiet: bool = False,
+    doctrees: Path | None = None,
 ) -> int:
     """Build one edition with one builder (into ``out``, default :func:`output_dir`); return Sphinx's status.
 
     The gettext builder always works on the English sources, without executing them (a few seconds).
+    ``doctrees`` is the environment's folder (default ``_build/.doctrees-<lang>``, or ``-gettext``): two builds
+    running at the same time need two folders.
     """
     from jupyter_book.sphinx import build_sphinx
 
@@ -84,7 +87,8 @@ def build(
         # a search index left by an older build (Sphinx warns), and force_all would recompile every .mo
         # catalog, which makes every translated page outdated and re-read
         shutil.rmtree(out, ignore_errors=True)
-    doctrees = ROOT / "_build" / (".doctrees-gettext" if builder == "gettext" else f".doctrees-{lang}")
+    if doctrees is None:
+        doctrees = ROOT / "_build" / (".doctrees-gettext" if builder == "gettext" else f".doctrees-{lang}")
     # The kernels inherit the language, and the checks run while notebooks execute never write progress
     # logs; both only for this build (a caller in the same process, e.g. a test, keeps its own settings).
     with mock.patch.dict(os.environ, CVM_LANG=lang, CVM_PROGRESS="off"):
