@@ -24,11 +24,15 @@ from cvmlib.plotting.clv import (
 from cvmlib.plotting._fonts import font_families, use_fonts
 from cvmlib.plotting.complaints import cause_pareto_plot, recovery_plot, ticket_timeline_plot
 from cvmlib.plotting.fourc import four_c_heatmap, nps_distribution_plot
+from cvmlib.plotting.growth import channel_clv_plot, loyalty_waterfall_plot, offer_hit_rate_plot
+from cvmlib.plotting.lifecycle import breadth_churn_plot, kpi_plot, stage_mix_plot, transition_heatmap
 from cvmlib.plotting.rfm import rfm_heatmap, segment_bars
 from cvmlib.plotting.segment import cluster_profile_heatmap, cluster_projection
 from cvmlib.plotting.value import lorenz_plot, value_matrix_plot
 
-__all__ = ["calibration_holdout_plot", "cause_pareto_plot", "clv_cumulative_plot", "cluster_profile_heatmap",
+__all__ = ["channel_clv_plot", "loyalty_waterfall_plot", "offer_hit_rate_plot",  # growth
+           "breadth_churn_plot", "kpi_plot", "stage_mix_plot", "transition_heatmap",  # lifecycle
+           "calibration_holdout_plot", "cause_pareto_plot", "clv_cumulative_plot", "cluster_profile_heatmap",
            "cluster_projection", "cohort_heatmap", "font_families", "four_c_heatmap", "lorenz_plot",
            "nps_distribution_plot", "period_transactions_plot", "recovery_plot", "retention_curves_plot",
            "rfm_heatmap", "segment_bars", "ticket_timeline_plot", "tracking_plot", "update_clv_cumulative_plot",
