@@ -22,6 +22,12 @@ The story (documented for readers in datasets/README.md):
   a loyalty signal that also drives their later buying.
 * ``orders_raw.csv`` is the messy export the clean ``orders.csv`` hides: guests, test orders,
   returns, duplicates, mixed date formats and sloppy text are injected on top of the clean rows.
+* The story goes on after 2025-12-31 in the course's micro-sandbox (``cvmlib/sandbox/``): the same
+  customers, rates, dropout probabilities, spend and segments from ``truth.csv``, one quarter per
+  round, with a response model to the teams' actions; new customers keep signing up at this
+  generator's pace (N_CUSTOMERS / N_DAYS a day), segment shares and draws (a copy of SEGMENTS lives
+  in ``cvmlib/sandbox/world.py``; tests/test_sandbox.py keeps the two equal). It lives in ``cvmlib`` because the classroom's
+  kernels import ``cvmlib``, not ``datasets/``.
 
 Every random draw comes from ``numpy.random.default_rng`` seeded from :data:`SEED`; each stage has
 its own child generator so that changing one stage does not reshuffle the others. All numbers are

@@ -38,7 +38,7 @@ from cvmlib.classroom.report import (
 )
 from cvmlib.classroom.simulate import ROOM_TZ as SIMULATED_TZ
 from cvmlib.classroom.simulate import SimulationError, simulate_class
-from cvmlib.exercises import get_exercise
+from cvmlib.exercises import TOPICS, get_exercise
 from cvmlib.progress import progress_table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -128,7 +128,7 @@ def test_per_exercise_counts_are_exact(room):
     assert summary.loc["complaints.ethical_line", columns].tolist() == [0] * 6  # listed, nobody there yet
     # course order: the chapters of TOPICS, each in workbook order
     assert summary.index[0] == "rfm.recency"
-    assert list(dict.fromkeys(summary["topic"])) == ["rfm", "segment", "value", "clv", "communication", "complaints"]
+    assert list(dict.fromkeys(summary["topic"])) == list(TOPICS)
 
 
 def _agrees_with_progress_table(logs) -> None:
@@ -517,3 +517,36 @@ def test_the_service_says_when_the_logs_folder_is_missing(tmp_path, capsys):
     assert service.main(["--logs", str(tmp_path / "none"), "--port", "0"]) == 2
     error = capsys.readouterr().err
     assert "does not exist" in error and str(tmp_path / "none") in error and "Traceback" not in error
+
+
+# --- sandbox leaderboard (issue 12) -------------------------------------------------------------------
+
+def test_the_report_shows_the_sandbox_leaderboard_ranked_only_when_asked(tmp_path):
+    import numpy as np
+
+    from cvmlib.sandbox import Game, Plan, World
+
+    facts = World.retailer().customers
+    segments = pd.Series(np.where(facts["orders"] >= 10, "loyal", "other"), index=facts.index)
+    for home, team, budget in (("ana", "red", {"loyal": {"loyalty_points": 30_000}}),
+                               ("bo", "blue", {"other": {"coupon": 60_000}})):
+        log = tmp_path / home / ".cvm" / "progress.jsonl"
+        log.parent.mkdir(parents=True)
+        log.write_text(json.dumps({"v": 1, "time": "2026-03-02T09:00:00Z", "event": "check",
+                                   "exercise": "rfm.recency", "status": "correct", "mistake": None}) + "\n")
+        game = Game.new(team, seed=1, folder=tmp_path / home / "notebooks")
+        game.submit(Plan(segments, budget))
+    logs = load_class(tmp_path)
+    assert [(key, game.team) for key, game in report.sandbox_games(logs)] == [("bo", "blue"), ("ana", "red")]
+    page = report.render_fragment(logs, lang="en")
+    assert "Micro-sandbox leaderboard" in page and "no ranking is shown" in page
+    assert page.index(">blue<") < page.index(">red<")  # team order
+    ranked = report.render_fragment(logs, lang="en", rank=True)
+    assert "Ranked by cumulative incremental profit" in ranked
+    zh = report.render_fragment(logs, lang="zh")
+    assert "Micro-sandbox leaderboard" not in zh
+    # a class without games shows no sandbox section
+    empty = tmp_path / "empty" / "cy" / ".cvm" / "progress.jsonl"
+    empty.parent.mkdir(parents=True)
+    empty.write_text((tmp_path / "ana" / ".cvm" / "progress.jsonl").read_text())
+    assert "id='sandbox'" not in report.render_fragment(load_class(tmp_path / "empty"), lang="en")

@@ -138,6 +138,8 @@ TOPIC_NAMES: dict[str, str] = {
     "clv": N_("Customer lifetime value"),
     "communication": N_("4C and communication"),
     "complaints": N_("Complaint handling"),
+    "lifecycle": N_("The customer lifecycle"),
+    "sandbox": N_("The micro-sandbox"),
 }
 
 #: Colour steps of the heat map: (lowest share of the class, background, text colour, legend text).
@@ -953,6 +955,62 @@ def _participants(rows: pd.DataFrame, rank: bool, generated: datetime) -> str:
     return "".join(out)
 
 
+# --- sandbox leaderboard (issue 12) --------------------------------------------------------------
+
+def sandbox_games(logs: ClassLogs) -> list[tuple[str, Any]]:
+    """(participant key, game) of every micro-sandbox game in the class's homes (``<home>/**/.cvm/sandbox/<team>``).
+
+    Only the stored results are read (no simulation, no data set loaded); a broken game folder is skipped.
+    """
+    from cvmlib.sandbox.game import find_games  # the sandbox (scipy) only when a report is made
+
+    source = logs.source
+    if not source.is_dir():
+        return []
+    found = []
+    for game in find_games(source):
+        try:
+            key = game.path.relative_to(source).parts[0]
+        except (ValueError, IndexError):
+            key = source.name
+        found.append((source.name if key == LOG_FOLDER else key, game))
+    return found
+
+
+def _sandbox_board(logs: ClassLogs, rank: bool) -> str:
+    """The micro-sandbox leaderboard: cumulative incremental profit per team (ranked only when asked)."""
+    games = sandbox_games(logs)
+    if not games:
+        return ""
+    from cvmlib.i18n import format_money
+    from cvmlib.sandbox.results import leaderboard
+
+    names = {p.key: p.name for p in logs.participants}
+    board = leaderboard([game for _key, game in games], rank=rank)
+    where = {game.team: names.get(key, key) for key, game in games}
+    heads = ([_("Rank")] if rank else []) + [_("Team"), _("Played by"), _("Rounds"), _("Cost"),
+                                             _("Incremental profit"), _("95% interval"), _("ROI"), _("CLV change")]
+    order = (_("Ranked by cumulative incremental profit against the holdout, as the instructor chose.") if rank
+             else _("In team order: no ranking is shown."))
+    heading = _("Micro-sandbox leaderboard")
+    out = [f"<section id='sandbox'><h2>{_e(heading)}</h2>",
+           f"<table class='participants'><caption>{_e(order)}</caption>"
+           f"{_head_row([(text, ' scope=col') for text in heads])}<tbody>"]
+    for team, row in board.iterrows():
+        interval = "{low} .. {high}".format(low=format_money(row["ci_low"]), high=format_money(row["ci_high"]))
+        cells = ([f"<td class='n'>{int(row['rank'])}</td>"] if rank else []) + [
+            f"<th scope='row' class='name'>{_e(team)}</th>", f"<td>{_e(where.get(str(team), ''))}</td>",
+            f"<td class='n'>{int(row['rounds'])}</td>", f"<td class='n'>{_e(format_money(row['cost']))}</td>",
+            f"<td class='n'>{_e(format_money(row['incremental_profit']))}</td>", f"<td class='n'>{_e(interval)}</td>",
+            f"<td class='n'>{row['roi']:.2f}</td>", f"<td class='n'>{_e(format_money(row['clv_change']))}</td>"]
+        out.append(f"<tr>{''.join(cells)}</tr>")
+    rule = _("Incremental profit: the treated customers' profit minus the holdout's, per customer, adjusted for "
+             "each customer's profit in the previous quarter (CUPED), times the treated, summed over the rounds "
+             "played; ROI = incremental profit / cost.")
+    out.append(f"</tbody></table><p class='note'>{_e(rule)}</p></section>")
+    return "".join(out)
+
+
 def _now(generated: datetime | None) -> datetime:
     """The report's time, in its own time zone if it has one, else in this machine's."""
     if generated is None:
@@ -980,7 +1038,8 @@ def render_fragment(logs: ClassLogs, *, lang: str | None = None, rank: bool = Fa
         summary = class_summary(logs)
         rows = participant_rows(logs, rank=rank)
         parts = [_header(logs, rows, moment), _reteach(logs), _heat_map(logs, summary),
-                 _exercises(summary, len(logs.participants)), _participants(rows, rank, moment)]
+                 _exercises(summary, len(logs.participants)), _participants(rows, rank, moment),
+                 _sandbox_board(logs, rank)]
         return f"<div class='cvm-class-report' data-cvm-fragment='1'>{''.join(parts)}</div>"
 
 
