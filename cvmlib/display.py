@@ -493,6 +493,10 @@ def _header(name: Any, gettext: Callable[[str], str]) -> Any:
     return name
 
 
+#: How a True / False cell reads in a translated table.
+_YES, _NO = N_("yes"), N_("no")
+
+
 class _Translator:
     """One display translation: every label is looked up once (a table may repeat it many times)."""
 
@@ -560,6 +564,8 @@ class _Translator:
             return values
         if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
             return values.map(self.value)
+        if pd.api.types.is_bool_dtype(values.dtype):  # a flag column reads as yes / no, not True / False
+            return values.map({True: self.gettext(_YES), False: self.gettext(_NO)})
         return values
 
 
