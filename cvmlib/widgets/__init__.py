@@ -26,11 +26,20 @@ _MODULE_OF: dict[str, str] = {
     "johari_window": "communication",
     "rfm_explorer": "rfm",
     "rule_cut_points": "rfm",
+    "plan_editor": "sandbox",
+    "round_views": "sandbox",
+    "submit_round": "sandbox",
+    "PlanEditor": "sandbox",
     "segment_explorer": "segment",
     "segment_explorer_table": "segment",
     "value_explorer_tables": "value",
     "value_explorer_views": "value",
     "value_matrix_explorer": "value",
+    "sample_size_explorer": "lifecycle",
+    "sample_size_table": "lifecycle",
+    "stage_rule_explorer": "lifecycle",
+    "stage_rule_table": "lifecycle",
+    "stage_rule_view": "lifecycle",
 }
 
 __all__ = sorted(_MODULE_OF)
@@ -42,6 +51,9 @@ if TYPE_CHECKING:  # static checkers and IDEs see the real objects
     from cvmlib.widgets.value import value_explorer_tables, value_explorer_views, value_matrix_explorer
     from cvmlib.widgets.clv import clv_calculator, clv_calculator_html, clv_calculator_png, clv_calculator_table
     from cvmlib.widgets.communication import johari_html, johari_window
+    from cvmlib.widgets.sandbox import PlanEditor, plan_editor, round_views, submit_round
+    from cvmlib.widgets.lifecycle import (sample_size_explorer, sample_size_table, stage_rule_explorer,
+                                          stage_rule_table, stage_rule_view)
 
 
 def __getattr__(name: str) -> Any:
