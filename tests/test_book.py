@@ -165,7 +165,8 @@ def instructor_book(built_instructor_books: dict[str, Path]) -> Path:
 
 # ---------------------------------------------------------------------------------------------
 def test_toc_lists_every_chapter_and_workbook():
-    chapters = {"book/rfm", "book/segmentation", "book/value_matrix", "book/clv", "book/communication", "book/complaints"}
+    chapters = {"book/rfm", "book/segmentation", "book/value_matrix", "book/clv", "book/communication", "book/complaints",
+                "book/lifecycle", "book/sandbox"}
     assert chapters | {"book/glossary", "book/references"} <= set(PAGES)
     assert len(WORKBOOKS) == len(chapters)
     assert sorted(WORKBOOKS) == sorted(f"notebooks/{nb.stem}" for nb in (ROOT / "notebooks").glob("*.ipynb"))

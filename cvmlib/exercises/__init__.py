@@ -42,7 +42,7 @@ from cvmlib.solutions import WorkedSolution, notebook_exercises, worked_solution
 
 __all__ = ["TOPICS", "check", "exercise_ids", "get_exercise", "progress", "set_display_name", "solution"]
 
-TOPICS = ("rfm", "segment", "value", "clv", "communication", "complaints")
+TOPICS = ("rfm", "segment", "value", "clv", "communication", "complaints", "lifecycle", "sandbox")
 
 
 def _topic_exercises(topic: str) -> dict[str, Exercise]:
