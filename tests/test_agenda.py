@@ -38,15 +38,19 @@ CHAPTERS = {
     "clv": "clv_workbook",
     "communication": "communication_workbook",
     "complaints": "complaints_workbook",
+    "lifecycle": "lifecycle_workbook",
+    "sandbox": "sandbox_workbook",
 }
 ANALYTICAL = {"rfm", "segmentation", "value_matrix", "clv"}
 SERVICE = {"communication", "complaints"}
+LIFECYCLE = {"lifecycle", "sandbox"}
 #: The agenda tables (their :name:) and the chapters each must hold.
 AGENDA_TABLES = {
     "agenda-table-analyst-day": ANALYTICAL,
     "agenda-table-service-day": SERVICE,
     "agenda-table-two-days-1": ANALYTICAL,
     "agenda-table-two-days-2": SERVICE,
+    "agenda-table-lifecycle-day": LIFECYCLE,
 }
 BREAKS = {"Break", "Lunch"}
 EARLIEST_START, LATEST_START, LATEST_END = "08:30", "09:30", "17:30"
@@ -447,7 +451,7 @@ def test_case_sections_have_model_answers(chapter: str) -> None:
 
 def test_case_sections_exist() -> None:
     """Not vacuous: the chapters with case discussions have labelled case sections."""
-    for chapter in ("rfm", "value_matrix", "clv", "complaints"):
+    for chapter in ("rfm", "value_matrix", "clv", "complaints", "lifecycle"):
         text = (BOOK / f"{chapter}.md").read_text(encoding="utf-8")
         assert re.findall(r"^\(case-", text, re.M), (
             f"book/{chapter}.md: no (case-...)= section")
