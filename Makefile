@@ -8,12 +8,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 VENDOR := _build/vendor/cvm-vendor/reveal.js/dist/theme/white.css
 
-.PHONY: help venv book book-instructor translations test test-full lab lab-zh workbooks classroom class-report class-report-live class-simulate \
+.PHONY: help venv book book-instructor translations test test-full lab lab-zh workbooks classroom class-report class-report-live class-simulate sandbox-class \
 	slides print bench bench-classroom vendor data clean
 
 help:
 	@echo "make book | make book-instructor | make translations | make test | make test-full | make lab | make lab-zh | make workbooks"
-	@echo "make classroom | make class-report | make class-report-live | make class-simulate | make slides | make print | make bench | make bench-classroom | make data | make clean"
+	@echo "make classroom | make class-report | make class-report-live | make class-simulate | make sandbox-class | make slides | make print | make bench | make bench-classroom | make data | make clean"
 
 # The classroom's proxy (JupyterHub's configurable-http-proxy) comes from the npm registry, pinned, into the venv.
 CHP_VERSION := 5.3.0
@@ -67,18 +67,20 @@ translations: $(STAMP) $(VENDOR)
 	$(BIN)/python tools/i18n_py.py check || true
 
 # Two workers (pytest-xdist); the tests that read a built book all go to one of them, which builds both
-# editions once (tests/conftest.py groups them). The notebooks' own cells (nbval) run apart, in one
-# process (a worker may tear a notebook's kernel down between two of its cells); their checks log nothing.
+# editions once (tests/conftest.py groups them). Every cell of every workbook runs in make test
+# (tests/test_workbooks.py: the solutions pass their checks, the participant versions run to their blanks).
 PYTEST := $(BIN)/python -m pytest -n 2 --dist loadgroup tests cvmlib
+# nbval runs the notebooks' cells once more, in one process (a worker may tear a notebook's kernel down
+# between two of its cells); their checks log nothing.
 NBVAL := CVM_PROGRESS=off $(BIN)/python -m pytest notebooks
 
 test: $(STAMP) $(VENDOR)
 	$(PYTEST)
-	$(NBVAL)
 
-# The same, with the browser's layout checks on every page of both editions (make test reads a sample).
+# The same, with the browser's layout checks on every page of both editions (make test reads a sample),
+# the long browser sessions marked `full` (RISE slides in JupyterLab), and nbval over the notebooks.
 test-full: $(STAMP) $(VENDOR)
-	CVM_BROWSER_ALL=1 $(PYTEST)
+	CVM_BROWSER_ALL=1 CVM_TEST_FULL=1 $(PYTEST)
 	$(NBVAL)
 
 # Derived workbooks go to _build/workbooks/ (disposable): English in participant/ and instructor/, Chinese in
@@ -175,7 +177,12 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_widgets_value.py
 	$(BIN)/python benchmarks/bench_widgets_communication.py
 	$(BIN)/python benchmarks/bench_widgets_clv.py
+	$(BIN)/python benchmarks/bench_sandbox.py
 	$(BIN)/python benchmarks/time_workbooks.py
+
+# One simulated class in the micro-sandbox: three teams, three strategies, three rounds, then the debrief.
+sandbox-class: $(STAMP)
+	$(BIN)/python tools/sandbox_class.py
 
 # Regenerate the synthetic retailer (byte-identical to the shipped files; see datasets/README.md).
 data: $(STAMP)

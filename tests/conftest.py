@@ -185,9 +185,15 @@ def built_instructor_book(built_instructor_books: dict[str, Path]) -> Path:
 BOOK_FIXTURES = {"built_books", "built_book", "built_book_zh", "built_instructor_books", "built_instructor_book"}
 
 
+#: ``make test-full`` sets it: the tests marked ``full`` (long browser sessions) run only then.
+FULL_RUN = os.environ.get("CVM_TEST_FULL") == "1"
+
+
 @pytest.hookimpl(trylast=True)  # after xdist's own hook (see _join_xdist_group)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
+        if not FULL_RUN and item.get_closest_marker("full"):
+            item.add_marker(pytest.mark.skip(reason="a long check of make test-full (CVM_TEST_FULL=1)"))
         if BOOK_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.xdist_group("book"))
     if config.getoption("loadgroup", False):  # xdist sets it on its workers, where the ids are made

@@ -119,6 +119,7 @@ SCREEN_STATE = """() => {
 }"""
 
 
+@pytest.mark.full  # 30 s of JupyterLab and chromium: make test-full (make test checks the slide sizes without a browser)
 @pytest.mark.skipif(not HAVE_CHROMIUM, reason=NO_CHROMIUM)
 def test_rise_presents_every_screen_within_the_screen_and_offline(tmp_path):
     pytest.importorskip("playwright.sync_api", reason="the playwright package drives chromium")
