@@ -102,6 +102,9 @@ register_columns({"item": N_("item"), "figure": N_("figure"), "unit": N_("unit")
                   "weekly_rate": N_("orders per week"), "mean_order": N_("mean order value (CNY)"),
                   "orders": N_("orders"), "spend": N_("spend (CNY)")})
 
+#: How a pilot's outcome is named in its summary sentence.
+OUTCOME_NAMES: dict[str, str] = {"spend": N_("spend"), "orders": N_("orders")}
+
 #: Shape of one simulated order's amount around the customer's mean (the generator's ORDER_SPEND_SHAPE).
 ORDER_SPEND_SHAPE = 3.0
 
@@ -318,7 +321,7 @@ class PilotResult:
         return _("Pilot of {weeks} weeks, {members:,} members vs {control:,} controls ({outcome}): measured uplift "
                  "{uplift:+.1%} [{lo:+.1%}, {hi:+.1%}], true uplift {true:+.1%}.").format(
                      weeks=self.weeks, members=int(self.customers["member"].sum()),
-                     control=int((~self.customers["member"]).sum()), outcome=_(self.outcome),
+                     control=int((~self.customers["member"]).sum()), outcome=_(OUTCOME_NAMES[self.outcome]),
                      uplift=self.relative_uplift, lo=self.relative_ci[0], hi=self.relative_ci[1],
                      true=self.true_uplift)
 
