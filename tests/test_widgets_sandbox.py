@@ -93,3 +93,32 @@ def test_team_segment_labels_are_shown_as_the_team_named_them(game, segments):
     with language("zh"):
         table, _kpis = round_views(game)
         assert "new" in table.data.iloc[:, 0].tolist()
+
+
+def test_debrief_views_show_the_class_against_the_true_model_in_both_languages(tmp_path, segments):
+    from bs4 import BeautifulSoup
+
+    from cvmlib.sandbox import debrief, leaderboard
+    from cvmlib.sandbox.game import find_games
+    from cvmlib.widgets import debrief_views
+
+    for team, action in (("red", "loyalty_points"), ("blue", "coupon")):
+        Game.new(team, seed=3, folder=tmp_path / team).submit(Plan(segments, {"active": {action: 30_000}}))
+    games = find_games(tmp_path)
+    assert [game.team for game in games] == ["blue", "red"]
+    views = debrief_views(games)
+    assert len(views) == 4
+    board, rounds, effects, plans = (view.data for view in views)
+    pd.testing.assert_frame_equal(board, leaderboard(games, rank=True))
+    red = debrief(games[1])
+    row = rounds[(rounds["team"] == "red") & (rounds["round"] == 1)].iloc[0]
+    assert row["expected"] == red.rounds.loc[1, "expected"] and row["best"] == red.rounds.loc[1, "best"]
+    assert len(effects) == len(red.effects) and "coupon_habit" in effects.columns
+    assert set(plans["team"]) == {"red", "blue"}
+    with language("zh"):
+        for view in debrief_views(games):
+            soup = BeautifulSoup(view.to_html(), "html.parser")
+            english = [th.get_text() for th in soup.select("thead th")
+                       if th.get_text().strip() and not any("\u4e00" <= c <= "\u9fff" for c in th.get_text())
+                       and th.get_text() not in {"ROI"}]
+            assert english == [], english

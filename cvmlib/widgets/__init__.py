@@ -27,6 +27,7 @@ _MODULE_OF: dict[str, str] = {
     "rfm_explorer": "rfm",
     "rule_cut_points": "rfm",
     "plan_editor": "sandbox",
+    "debrief_views": "sandbox",
     "round_views": "sandbox",
     "submit_round": "sandbox",
     "PlanEditor": "sandbox",
@@ -51,7 +52,7 @@ if TYPE_CHECKING:  # static checkers and IDEs see the real objects
     from cvmlib.widgets.value import value_explorer_tables, value_explorer_views, value_matrix_explorer
     from cvmlib.widgets.clv import clv_calculator, clv_calculator_html, clv_calculator_png, clv_calculator_table
     from cvmlib.widgets.communication import johari_html, johari_window
-    from cvmlib.widgets.sandbox import PlanEditor, plan_editor, round_views, submit_round
+    from cvmlib.widgets.sandbox import PlanEditor, debrief_views, plan_editor, round_views, submit_round
     from cvmlib.widgets.lifecycle import (sample_size_explorer, sample_size_table, stage_rule_explorer,
                                           stage_rule_table, stage_rule_view)
 

@@ -28,13 +28,13 @@ from pandas.io.formats.style import Styler
 
 from cvmlib.display import register_columns, show
 from cvmlib.i18n import N_, _, format_money
-from cvmlib.sandbox import ACTION_LABELS, ROUND_BUDGET, Game, Plan, RoundResult, dashboard
+from cvmlib.sandbox import ACTION_LABELS, ROUND_BUDGET, Game, Plan, RoundResult, dashboard, debrief, leaderboard
 from cvmlib.sandbox.plan import draw_holdout
 from cvmlib.sandbox.response import PAID_ACTIONS
 from cvmlib.validate import InputError
 from cvmlib.widgets.views import SNAPSHOT_NOTE, ExplorerBox
 
-__all__ = ["DASHBOARD_FORMAT", "EDITOR_COLUMNS", "PlanEditor", "SANDBOX_COLUMNS", "TABLE_FORMAT", "plan_editor",
+__all__ = ["DEBRIEF_COLUMNS", "DASHBOARD_FORMAT", "debrief_views", "EDITOR_COLUMNS", "PlanEditor", "SANDBOX_COLUMNS", "TABLE_FORMAT", "plan_editor",
            "round_views", "show_round", "submit_round"]
 
 #: Step of the yuan boxes (the arrows of a box move by this much; any amount can be typed).
@@ -170,6 +170,80 @@ def round_views(game: Game, round_no: int | None = None, *,
     kpis = show(dashboard(game).loc[:number], _("KPI dashboard of team {team}, per round").format(team=game.team),
                 format=DASHBOARD_FORMAT)
     return table, kpis
+
+
+#: The debrief's columns as headed on the instructor's screen (the effects under names of their own:
+#: "rate" or "spend" alone mean other things elsewhere in the course).
+DEBRIEF_COLUMNS = {
+    "rank": N_("rank"),
+    "rounds": N_("rounds played"),
+    "team": N_("team"),
+    "measured": N_("measured incremental profit (CNY)"),
+    "measured_unadjusted": N_("measured, unadjusted (CNY)"),
+    "expected": N_("expected under the true model (CNY)"),
+    "best": N_("best plan for the team's segments (CNY)"),
+    "oracle": N_("best plan for the true segments (CNY)"),
+    "gap": N_("left on the table (CNY)"),
+    "captured": N_("share of the best captured"),
+    "true_segment": N_("true segment"),
+    "action": N_("action"),
+    "effect_scale": N_("yuan per customer for 63 % of the effect"),
+    "rate_effect": N_("effect on the purchase rate"),
+    "dropout_effect": N_("effect on dropout"),
+    "spend_effect": N_("effect on spend per order"),
+    "winback_chance": N_("win-back chance"),
+    "coupon_habit": N_("coupon habit"),
+    "satisfaction_effect": N_("effect on satisfaction (points)"),
+}
+register_columns(DEBRIEF_COLUMNS)
+#: The response model's effect fields (cvmlib.sandbox.results.true_effects) under their shown names.
+_EFFECT_NAMES = {"scale": "effect_scale", "rate": "rate_effect", "dropout": "dropout_effect", "spend": "spend_effect",
+                 "winback": "winback_chance", "wait": "coupon_habit", "satisfaction": "satisfaction_effect"}
+_DEBRIEF_FORMAT: dict[Hashable, str] = {
+    "measured": MONEY, "measured_unadjusted": MONEY, "expected": MONEY, "best": MONEY, "oracle": MONEY,
+    "gap": MONEY, "captured": "{:.0%}", "effect_scale": MONEY, "rate_effect": "{:+.0%}", "dropout_effect": "{:+.0%}",
+    "spend_effect": "{:+.0%}", "winback_chance": "{:.0%}", "coupon_habit": "{:.0%}",
+    "satisfaction_effect": "{:+.1f}", "rounds": "{:,d}", "roi": "{:.2f}"}
+
+
+def debrief_views(games: list[Game], *, rank: bool = True) -> list[Styler]:
+    """The instructor's debrief of a class, as tables for the screen (never for the teams' workbooks).
+
+    In order: the leaderboard (ranked unless ``rank=False``); per team and round what the plan measured,
+    what it was expected to earn under the true response model, the best plan for the team's own
+    segments and for the true segments, the yuan left on the table and the share captured; the true
+    effects of every action on every true segment; and, per team, the best plan of round 1 for its own
+    segments (yuan per segment and action).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from cvmlib.sandbox import World
+    >>> facts = World.retailer().customers
+    >>> seg = (facts["orders"] >= 3).map({True: "regular", False: "rare"})
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     game = Game.new("doc", seed=1, folder=folder)
+    ...     _result = game.submit(Plan(seg, {"regular": {"loyalty_points": 30_000}}))
+    ...     views = debrief_views([game])
+    >>> len(views), list(views[1].data.columns[:3])
+    (4, ['team', 'round', 'measured'])
+    """
+    reviews = [(game, debrief(game)) for game in games]
+    board = leaderboard(games, rank=rank)
+    rounds = pd.concat([review.rounds.assign(team=game.team).reset_index().set_index(["team", "round"])
+                        for game, review in reviews]).reset_index()
+    effects = reviews[0][1].effects.rename(columns=_EFFECT_NAMES).reset_index() if reviews else pd.DataFrame()
+    views = [show(board, _("Leaderboard: incremental profit over the rounds played"), format={**TABLE_FORMAT,
+                                                                                               **_DEBRIEF_FORMAT}),
+             show(rounds, _("Each round: measured, expected under the true model, and the best plans"),
+                  format=_DEBRIEF_FORMAT, hide_index=True, raw=["team"]),
+             show(effects, _("The true effects of each action on each true segment (hidden from the teams)"),
+                  format=_DEBRIEF_FORMAT, hide_index=True)]
+    plans = pd.concat({game.team: review.best_plans[1] for game, review in reviews if 1 in review.best_plans},
+                      names=["team", "segment"]) if reviews else pd.DataFrame()
+    views.append(show(plans.reset_index(), _("The best plan of round 1 for each team's own segments (yuan)"),
+                      format={action: MONEY for action in plans.columns}, hide_index=True, raw=["team", "segment"]))
+    return views
 
 
 def _same(plan: Plan, other: Plan) -> bool:
