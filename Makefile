@@ -177,6 +177,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_widgets_value.py
 	$(BIN)/python benchmarks/bench_widgets_communication.py
 	$(BIN)/python benchmarks/bench_widgets_clv.py
+	$(BIN)/python benchmarks/bench_widgets_lifecycle.py
 	$(BIN)/python benchmarks/bench_sandbox.py
 	$(BIN)/python benchmarks/time_workbooks.py
 

@@ -1,8 +1,6 @@
-"""The micro-sandbox plan editor in the kernel: live budget, refused plans, Submit, replays, speed."""
+"""The micro-sandbox plan editor in the kernel: live budget, refused plans, Submit, replays (speed: benchmarks/bench_sandbox.py)."""
 
 from __future__ import annotations
-
-import time
 
 import pandas as pd
 import pytest
@@ -23,15 +21,13 @@ def game(tmp_path) -> Game:
     return Game.new("widget_test", seed=3, folder=tmp_path)
 
 
-def test_budget_left_updates_live_and_fast(game, segments):
+def test_budget_left_updates_live(game, segments):
+    """(How fast: benchmarks/bench_sandbox.py times one change against 100 ms.)"""
     editor = plan_editor(game, segments, {"active": {"coupon": 30_000}})
     assert "70,000" in editor.left.value  # left of 100,000
     box = editor.boxes["lapsed", "winback_call"]
-    start = time.perf_counter()
     for amount in range(1_000, 51_000, 1_000):
         box.value = amount
-    per_change = (time.perf_counter() - start) / 50
-    assert per_change < 0.1, f"{per_change * 1000:.1f} ms per change"
     assert "20,000" in editor.left.value and editor.total() == 80_000
     per = editor._per_customer["lapsed"].value
     assert per != "-"
