@@ -25,9 +25,9 @@ The story (documented for readers in datasets/README.md):
 * The story goes on after 2025-12-31 in the course's micro-sandbox (``cvmlib/sandbox/``): the same
   customers, rates, dropout probabilities, spend and segments from ``truth.csv``, one quarter per
   round, with a response model to the teams' actions; new customers keep signing up at this
-  generator's pace (N_CUSTOMERS / N_DAYS a day), segment shares and draws (a copy of SEGMENTS lives
-  in ``cvmlib/sandbox/world.py``; tests/test_sandbox.py keeps the two equal). It lives in ``cvmlib`` because the classroom's
-  kernels import ``cvmlib``, not ``datasets/``.
+  generator's pace (N_CUSTOMERS / N_DAYS a day), segment shares and draws. The story's parameters
+  (the segments, the pace, the acquisition channels) therefore live in ``cvmlib/retailer.py``, which
+  this script and the sandbox both read: the classroom's kernels import ``cvmlib``, not ``datasets/``.
 
 Every random draw comes from ``numpy.random.default_rng`` seeded from :data:`SEED`; each stage has
 its own child generator so that changing one stage does not reshuffle the others. All numbers are
@@ -41,24 +41,25 @@ import filecmp
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+# The story's parameters (the latent segments and what their members draw) live in cvmlib, which the
+# micro-sandbox continues the story with; this script draws the shipped data from them.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from cvmlib.retailer import ACQUISITION, N_CUSTOMERS, N_DAYS, SEGMENTS, Segment  # noqa: E402,F401
+
 SEED = 20251231
-N_CUSTOMERS = 5000
 N_SURVEY = 1500
 START = pd.Timestamp("2024-01-01")
-N_DAYS = 731  # 2024-01-01 .. 2025-12-31 inclusive (2024 is a leap year)
 END = START + pd.Timedelta(days=N_DAYS)  # exclusive: 2026-01-01 00:00:00
 DEFAULT_OUT = Path(__file__).resolve().parent / "retailer"
 TABLES = ("customers", "orders", "orders_raw", "complaints", "survey", "truth")
 
 CATEGORIES = ("Apparel", "Beauty", "Electronics", "Home", "Food & Grocery", "Baby & Kids", "Sports")
 CHANNELS = ("app", "web", "store", "mini_program")
-ACQUISITION = ("search", "social_media", "livestream", "referral", "in_store")
 CITIES = {
     1: ("Beijing", "Shanghai", "Guangzhou", "Shenzhen"),
     2: ("Hangzhou", "Chengdu", "Wuhan", "Nanjing", "Xi'an", "Suzhou", "Chongqing", "Tianjin"),
@@ -75,51 +76,6 @@ MEMBERSHIP = (("platinum", 8000.0), ("gold", 3000.0), ("silver", 800.0), ("basic
 # Order hour of day: quiet nights, a lunch peak and a strong evening peak (mobile shopping).
 HOUR_WEIGHTS = np.array([2, 1, 0.5, 0.3, 0.3, 0.5, 1, 2, 3, 4, 5, 6, 7, 6, 5, 5, 5, 6, 7, 8, 10, 11, 9, 5])
 ORDER_SPEND_SHAPE = 3.0  # Gamma shape of one order's amount around the customer's mean (CV 0.58)
-
-
-@dataclass(frozen=True)
-class Segment:
-    """Latent behavioural segment: the parameters every member's draws come from."""
-
-    name: str
-    share: float
-    rate_mean: float  # mean purchases per week (Gamma mean of lambda)
-    rate_shape: float  # Gamma shape of lambda: smaller = more heterogeneous
-    dropout_ab: tuple[float, float]  # Beta(a, b) of the dropout probability p
-    spend_mean: float  # CNY: segment mean of the customers' mean order value
-    spend_shape: float  # Gamma shape of the customers' mean order value around spend_mean
-    age: tuple[float, float]  # normal mean, sd (clipped to 18..75)
-    female: float
-    tiers: tuple[float, float, float, float]
-    categories: tuple[float, ...]  # weights in CATEGORIES order
-    channels: tuple[float, float, float, float]  # weights in CHANNELS order
-    acquisition: tuple[float, ...]  # weights in ACQUISITION order
-    four_c: tuple[float, float, float, float]  # survey bias: needs fit, cost, convenience, communication
-    cost_weight: float  # how much the cost rating moves this segment's NPS
-
-
-SEGMENTS = (
-    Segment("bargain_hunters", 0.28, 0.55, 0.9, (1.5, 22.0), 95.0, 6.0, (44, 11), 0.55,
-            (0.08, 0.22, 0.35, 0.35), (0.08, 0.06, 0.06, 0.25, 0.45, 0.06, 0.04),
-            (0.35, 0.05, 0.15, 0.45), (0.05, 0.10, 0.45, 0.30, 0.10),
-            (0.0, -0.5, 0.3, -0.1), 1.1),
-    Segment("young_fashion", 0.24, 0.38, 0.8, (1.5, 18.0), 210.0, 5.0, (25, 4), 0.72,
-            (0.40, 0.38, 0.16, 0.06), (0.45, 0.30, 0.08, 0.04, 0.05, 0.01, 0.07),
-            (0.60, 0.10, 0.08, 0.22), (0.10, 0.45, 0.30, 0.10, 0.05),
-            (0.3, -0.1, 0.4, 0.2), 0.4),
-    Segment("families", 0.22, 0.60, 1.2, (1.2, 28.0), 260.0, 6.0, (36, 5), 0.62,
-            (0.20, 0.42, 0.28, 0.10), (0.10, 0.05, 0.05, 0.20, 0.28, 0.30, 0.02),
-            (0.45, 0.10, 0.25, 0.20), (0.15, 0.10, 0.10, 0.35, 0.30),
-            (0.3, 0.1, 0.2, 0.1), 0.6),
-    Segment("premium_tech", 0.12, 0.22, 1.0, (1.5, 18.0), 950.0, 4.0, (34, 7), 0.30,
-            (0.62, 0.28, 0.08, 0.02), (0.05, 0.02, 0.58, 0.15, 0.02, 0.02, 0.16),
-            (0.35, 0.45, 0.15, 0.05), (0.55, 0.15, 0.05, 0.15, 0.10),
-            (0.4, 0.2, 0.1, -0.2), 0.2),
-    Segment("occasional_gifters", 0.14, 0.12, 1.0, (2.0, 14.0), 380.0, 4.0, (45, 12), 0.50,
-            (0.30, 0.35, 0.22, 0.13), (0.20, 0.35, 0.20, 0.10, 0.10, 0.05, 0.00),
-            (0.30, 0.35, 0.25, 0.10), (0.45, 0.15, 0.10, 0.15, 0.15),
-            (-0.2, 0.0, 0.0, -0.3), 0.5),
-)
 
 
 def _fmt_ts(values: pd.Series | pd.DatetimeIndex, fmt: str = "%Y-%m-%d %H:%M:%S") -> pd.Series:

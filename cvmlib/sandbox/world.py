@@ -14,8 +14,8 @@ streak, satisfaction, the observed order history of the sandbox's own rounds). E
 arrive at the generator's average pace (:data:`NEW_PER_DAY` = N_CUSTOMERS / N_DAYS = 5,000 / 731 per
 day, a Poisson count per day), each in one true segment drawn with the generator's segment shares,
 with a purchase rate, dropout probability and mean spend drawn from the generator's segment
-distributions (:data:`NEWCOMER_SEGMENTS`, a copy of ``datasets/generate.py``'s ``SEGMENTS``; a test keeps
-them equal), a city tier and acquisition channel drawn the generator's way, membership ``basic``, and
+distributions (:data:`NEWCOMER_SEGMENTS`: the generator's own ``SEGMENTS``, from :mod:`cvmlib.retailer`),
+a city tier and acquisition channel drawn the generator's way, membership ``basic``, and
 a first order on the sign-up day. They are drawn from (seed, round) only: every team of a class gets
 the same newcomers. Their ids continue the ``C00001`` pattern after the last customer. A newcomer
 is in no team's plan in the round they arrive (they did not exist when it was made) and in the
@@ -36,6 +36,7 @@ import pandas as pd
 
 from cvmlib.datasets import load_customers, load_orders, load_truth
 from cvmlib.i18n import _
+from cvmlib.retailer import ACQUISITION, N_CUSTOMERS, N_DAYS, SEGMENTS, Segment
 from cvmlib.validate import InputError
 
 __all__ = [
@@ -44,7 +45,6 @@ __all__ = [
     "MARGIN",
     "NEWCOMER_SEGMENTS",
     "NEW_PER_DAY",
-    "NewcomerSegment",
     "PERIOD_WEEKS",
     "ROUNDS",
     "ROUND_BUDGET",
@@ -70,44 +70,15 @@ HOLDOUT_SHARE = 0.20
 #: Gross margin on revenue (before discounts and campaign costs), the same for every category.
 MARGIN = 0.30
 #: The generator's latent segments, in its order (the codes in :attr:`World.true_segment`).
-TRUE_SEGMENTS: tuple[str, ...] = ("bargain_hunters", "young_fashion", "families", "premium_tech",
-                                  "occasional_gifters")
+TRUE_SEGMENTS: tuple[str, ...] = tuple(segment.name for segment in SEGMENTS)
 #: Satisfaction score (0..10) every customer starts from; contact fatigue lowers it.
 BASE_SATISFACTION = 7.0
-#: New customers per day, on average: the generator's N_CUSTOMERS / N_DAYS (5,000 sign-ups over 731 days).
-NEW_PER_DAY = 5000 / 731
-#: The generator's acquisition channels (``datasets/generate.py`` ACQUISITION), in its order.
-ACQUISITION_CHANNELS: tuple[str, ...] = ("search", "social_media", "livestream", "referral", "in_store")
-
-
-@dataclass(frozen=True)
-class NewcomerSegment:
-    """The generator's parameters of one latent segment that a new customer's draws come from."""
-
-    name: str
-    share: float  # share of sign-ups
-    rate_mean: float  # Gamma mean of the purchase rate per week
-    rate_shape: float  # Gamma shape of the purchase rate
-    dropout_ab: tuple[float, float]  # Beta(a, b) of the dropout probability
-    spend_mean: float  # segment mean of the customers' mean order value, yuan
-    spend_shape: float  # Gamma shape of the mean order value around spend_mean
-    tiers: tuple[float, float, float, float]  # city tier 1..4 weights
-    acquisition: tuple[float, ...]  # weights in ACQUISITION_CHANNELS order
-
-
-#: A copy of the generator's SEGMENTS (only what a newcomer needs); tests/test_sandbox.py keeps it equal.
-NEWCOMER_SEGMENTS: tuple[NewcomerSegment, ...] = (
-    NewcomerSegment("bargain_hunters", 0.28, 0.55, 0.9, (1.5, 22.0), 95.0, 6.0, (0.08, 0.22, 0.35, 0.35),
-                    (0.05, 0.10, 0.45, 0.30, 0.10)),
-    NewcomerSegment("young_fashion", 0.24, 0.38, 0.8, (1.5, 18.0), 210.0, 5.0, (0.40, 0.38, 0.16, 0.06),
-                    (0.10, 0.45, 0.30, 0.10, 0.05)),
-    NewcomerSegment("families", 0.22, 0.60, 1.2, (1.2, 28.0), 260.0, 6.0, (0.20, 0.42, 0.28, 0.10),
-                    (0.15, 0.10, 0.10, 0.35, 0.30)),
-    NewcomerSegment("premium_tech", 0.12, 0.22, 1.0, (1.5, 18.0), 950.0, 4.0, (0.62, 0.28, 0.08, 0.02),
-                    (0.55, 0.15, 0.05, 0.15, 0.10)),
-    NewcomerSegment("occasional_gifters", 0.14, 0.12, 1.0, (2.0, 14.0), 380.0, 4.0, (0.30, 0.35, 0.22, 0.13),
-                    (0.45, 0.15, 0.10, 0.15, 0.15)),
-)
+#: New customers per day, on average: the generator's pace (5,000 sign-ups over 731 days).
+NEW_PER_DAY = N_CUSTOMERS / N_DAYS
+#: The generator's acquisition channels, in its order.
+ACQUISITION_CHANNELS: tuple[str, ...] = ACQUISITION
+#: The segments a new customer's draws come from: the generator's own (one home, :mod:`cvmlib.retailer`).
+NEWCOMER_SEGMENTS: tuple[Segment, ...] = SEGMENTS
 
 
 def round_start(round_no: int) -> pd.Timestamp:
