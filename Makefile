@@ -67,8 +67,9 @@ translations: $(STAMP) $(VENDOR)
 	$(BIN)/python tools/i18n_py.py check || true
 
 # Two workers (pytest-xdist); the tests that read a built book all go to one of them, which builds both
-# editions once (tests/conftest.py groups them). Every cell of every workbook runs in make test
-# (tests/test_workbooks.py: the solutions pass their checks, the participant versions run to their blanks).
+# editions once (tests/conftest.py groups them). Every cell of every workbook runs in make test: with its
+# solutions in the book build (tests/test_book.py: every check says Correct), as the participant version in
+# tests/test_workbooks.py (it runs to its blanks); make test-full runs the solutions once more on their own.
 PYTEST := $(BIN)/python -m pytest -n 2 --dist loadgroup tests cvmlib
 # nbval runs the notebooks' cells once more, in one process (a worker may tear a notebook's kernel down
 # between two of its cells); their checks log nothing.

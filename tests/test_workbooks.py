@@ -43,6 +43,7 @@ def test_each_workbook_has_at_least_six_checked_exercises(source):
     assert len(solutions) >= len(exercises)
 
 
+@pytest.mark.full  # the book build runs every workbook with its solutions: tests/test_book.py counts its Corrects
 def test_every_solution_passes_its_check(source):
     path, nb = source
     executed = execute_notebook(nb, cwd=path.parent)
