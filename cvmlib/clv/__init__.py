@@ -14,8 +14,13 @@ Both purchase models share one interface: ``fit(frequency, recency, T, weights=N
 self, ``params_``, ``log_likelihood_``, ``log_likelihood(...)`` per customer,
 ``p_alive(...)``, ``expected_purchases(t, ...)`` (conditional, next ``t`` units),
 ``expected_purchases_population(t)`` and ``purchase_count_probability(n, t)`` (a new
-customer's E[X(t)] and P(X(t) = n)). Fits are maximum likelihood on the distinct input rows,
-with warnings (never silence) for non-convergence or a parameter on the search bound.
+customer's E[X(t)] and P(X(t) = n)), and the posterior predictions
+``conditional_purchase_count_probability(n, t, ...)`` (P(n purchases in the next ``t``)),
+``p_alive(..., future_t=t)`` (alive ``t`` after the end of the data) and ``dert(...,
+discount_rate)`` (discounted expected residual transactions). Fits are maximum likelihood on the
+distinct input rows, with warnings (never silence) for non-convergence or a parameter on the
+search bound; ``summary()`` and ``standard_errors_`` (also on :class:`GammaGamma`) give
+standard errors from the observed information.
 
 Time units: ``"D"`` days, ``"W"`` weeks of 7 days, ``"M"`` months of 30.4375 days
 (365.25 / 12); :func:`unit_days` gives a unit's length (and refuses anything else). The unit of ``recency`` and ``T`` is the unit of the models' ``alpha``/``beta``

@@ -171,9 +171,23 @@ def grid(values: Any, name: str, *, whole: bool = False, allow_inf: bool = True)
 
 def distinct_rows(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Distinct rows of the stacked columns (hash-based, first-seen order) and, for every input
-    row, the index of its distinct row: a million customers share a few thousand rows."""
-    codes = pd.DataFrame(dict(enumerate(columns))).groupby(
-        list(range(len(columns))), sort=False, dropna=False).ngroup().to_numpy()
+    row, the index of its distinct row: a million customers share a few thousand rows.
+
+    Each column is factorised on its own (a hash table of floats) and the codes are combined
+    into one integer key, factorised once more: about twice as fast as a multi-column groupby,
+    with the same first-seen order (NaN is a value of its own, as ``dropna=False`` made it).
+    """
+    key: np.ndarray | None = None
+    for column in columns:
+        codes, uniques = pd.factorize(column, use_na_sentinel=False)
+        if key is None:
+            key = codes.astype(np.int64)
+            continue
+        if float(key.max()) * len(uniques) >= 2.0**62:  # compress first: the product stays < 2^63
+            key = pd.factorize(key)[0].astype(np.int64)
+        key = key * len(uniques) + codes
+    assert key is not None
+    codes = pd.factorize(key)[0]
     rows = np.empty((int(codes.max()) + 1, len(columns)))
     rows[codes] = np.column_stack(columns)  # duplicates write identical values
     return rows, codes
@@ -422,3 +436,67 @@ def log_diff_exp(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """log(exp(a) - exp(b)) for a >= b, without overflow; -inf where a == b."""
     with np.errstate(divide="ignore", invalid="ignore"):
         return a + np.log(-np.expm1(np.minimum(b - a, 0.0)))
+
+
+#: Two-sided 95% normal quantile, scipy.stats.norm.ppf(0.975).
+Z_95 = 1.959963984540054
+
+
+def observed_information(fun: Objective, log_params: np.ndarray, total: float,
+                         scale: np.ndarray | None = None) -> np.ndarray:
+    """Observed information matrix (minus the Hessian of the TOTAL log-likelihood) on the
+    natural parameter scale, at ``exp(log_params)``.
+
+    ``fun`` is a fit's objective with gradient (mean negative log-likelihood over
+    log-parameters, as :func:`fit_log_params` minimises); ``total`` the total weight (number of
+    customers), so the information of the total is ``total`` times that of the mean. The Hessian
+    in log-parameters comes from central differences of the analytic gradient, Richardson-
+    extrapolated over two steps (error O(h^4), ~1e-10; noise of a numerically differentiated
+    gradient ~1e-6 relative); the chain rule for ``phi = exp(theta)`` then gives
+
+        d2f/dphi_i dphi_j = (H_ij - [i == j] g_i) / (phi_i phi_j)
+
+    (``g`` the log-scale gradient, ~0 at the optimum but kept: it is exact). ``scale``: the
+    parameters in the data's units are ``exp(log_params) * scale`` (e.g. a Gamma-Gamma fit in a
+    rescaled unit of money); the information is returned for those.
+    """
+    theta = np.asarray(log_params, dtype=float)
+    k = theta.size
+
+    def grad(at: np.ndarray) -> np.ndarray:
+        return np.asarray(fun(at)[1], dtype=float)  # type: ignore[index]
+
+    def hessian(h: float) -> np.ndarray:
+        return np.array([(grad(theta + h * e) - grad(theta - h * e)) / (2 * h) for e in np.eye(k)])
+
+    with np.errstate(all="ignore"):
+        h_theta = (4 * hessian(5e-4) - hessian(1e-3)) / 3
+        g = grad(theta)
+    h_theta = (h_theta + h_theta.T) / 2
+    phi = np.exp(theta) * (1.0 if scale is None else np.asarray(scale, dtype=float))
+    return float(total) * (h_theta - np.diag(g)) / np.outer(phi, phi)
+
+
+def parameter_table(model: str, names: Sequence[str], params: Sequence[float],
+                    information: np.ndarray) -> pd.DataFrame:
+    """Estimate, standard error and 95% interval per parameter from the observed information.
+
+    The interval is Wald's on the log scale, ``exp(log(phi) +- 1.96 se / phi)`` (delta method):
+    it stays positive, as the parameters are; lifetimes' ``summary`` shows ``phi +- 1.96 se``,
+    which can go below 0. An :class:`InputError` when the information is not positive definite
+    (a parameter the data do not pin down): then no standard error exists.
+    """
+    info = np.asarray(information, dtype=float)
+    eig = np.linalg.eigvalsh(info) if np.isfinite(info).all() else np.array([np.nan])
+    if not (eig.min() > 0):
+        raise InputError(_("{model}: the observed information matrix is not positive definite at the fitted "
+                           "parameters (smallest eigenvalue {eig:.3g}), so the parameters have no standard errors: "
+                           "the data do not pin every parameter down (a parameter on the search bound, too few "
+                           "repeat customers). Do not read the estimates as precise.").format(
+                               model=model, eig=float(eig.min())))
+    cov = np.linalg.inv(info)
+    se = np.sqrt(np.diag((cov + cov.T) / 2))
+    phi = np.asarray(params, dtype=float)
+    spread = np.exp(Z_95 * se / phi)
+    return pd.DataFrame({"estimate": phi, "standard_error": se, "lower_95": phi / spread,
+                         "upper_95": phi * spread}, index=pd.Index(list(names), name="parameter"))

@@ -21,12 +21,13 @@ with an :class:`~cvmlib.validate.InputError` rather than returned as ``inf``. Th
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 from scipy import special
 
 from cvmlib.clv._base import PurchaseModel
-from cvmlib.clv._common import ArrayLike, Objective, grid, hyp2f1
+from cvmlib.clv._common import ArrayLike, Objective, distinct_rows, grid, hyp2f1
 from cvmlib.i18n import _
 from cvmlib.validate import InputError
 
@@ -127,6 +128,23 @@ class BetaGeo(PurchaseModel):
     array([0.057, 0.418])
     >>> m.expected_purchases_population([0, 52]).round(3)  # a new customer's first year
     array([0.  , 0.81])
+
+    Posterior predictions for the same two customers, and the fit's standard errors:
+
+    >>> m.conditional_purchase_count_probability([0, 1, 2], 10, [0, 3], [0, 35], [39, 39]).round(3)
+    array([[0.946, 0.05 , 0.003],
+           [0.691, 0.225, 0.063]])
+    >>> m.p_alive([0, 3], [0, 35], [39, 39], future_t=52).round(3)  # still alive a year later
+    array([0.887, 0.34 ])
+    >>> m.dert([0, 3], [0, 35], [39, 39], discount_rate=np.log(1.15) / 52).round(2)  # 15% a year
+    array([0.7 , 3.47])
+    >>> m.summary()[["estimate", "standard_error"]].round(2)  # 100 customers: wide
+               estimate  standard_error
+    parameter
+    r              0.28            0.08
+    alpha          6.91            3.16
+    a              1.33            1.64
+    b              1.31            1.87
     """
 
     names = ("r", "alpha", "a", "b")
@@ -214,12 +232,78 @@ class BetaGeo(PurchaseModel):
         """
         r, alpha, a, b = self._params()
         ns, ts = np.broadcast_arrays(grid(n, "n", whole=True, allow_inf=False), grid(t, "t"))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            q = np.where(np.isinf(ts), 1.0, ts / (alpha + ts))
-            still = np.exp(special.betaln(a, b + ns) - special.betaln(a, b)
-                           + special.gammaln(r + ns) - special.gammaln(r) - special.gammaln(ns + 1)
-                           + r * np.log1p(-q) + special.xlogy(ns, q))
-            dropped = np.where(ns > 0, np.exp(special.betaln(a + 1, b + ns - 1)
-                                              - special.betaln(a, b))
-                               * special.betainc(np.maximum(ns, 1), r, q), 0.0)
-        return still + dropped
+        return _pmf(ns, ts, r, alpha, a, b)
+
+    # -- posterior predictions (the class docstring of PurchaseModel: alive at T, a customer is a
+    #    new one with r + x, alpha + T, a, b + x) ------------------------------------------------
+    def _conditional_pmf(self, ns: np.ndarray, t: float, x: np.ndarray, tx: np.ndarray,
+                         big_t: np.ndarray) -> np.ndarray:
+        """Eq. 8 with the updated parameters, times P(alive), plus P(dead) at n = 0."""
+        r, alpha, a, b = self._params()
+        alive = self._p_alive(x, tx, big_t)[:, None]
+        pairs, codes = distinct_rows([x, big_t])  # the new-customer part depends on (x, T) only
+        xc = pairs[:, :1]
+        fresh = _pmf(ns[None, :], np.array(t), r + xc, alpha + pairs[:, 1:], a, b + xc)
+        return alive * fresh[codes] + (1 - alive) * (ns[None, :] == 0)
+
+    def _survival(self, t: float, x: np.ndarray, tx: np.ndarray, big_t: np.ndarray) -> np.ndarray:
+        """P(alive at T + t | alive at T, history), in closed form.
+
+        Derivation: alive at ``T`` the customer's rate and dropout probability are independent,
+        ``lambda ~ Gamma(r + x, alpha + T)`` and ``p ~ Beta(a, b + x)`` (the likelihood of
+        "alive" is ``lambda^x e^(-lambda T) (1 - p)^x``). Dropout chances come with purchases, so
+        the dropouts form a Poisson process of rate ``lambda p`` (thinning) and surviving
+        ``(T, T + t]`` has probability ``exp(-lambda p t)``. Over lambda that is
+        ``(1 + p w)^-(r + x)`` with ``w = t / (alpha + T)``, and over p (Euler's integral)
+        ``2F1(r + x, a; a + b + x; -w)``, evaluated after Pfaff's transformation as
+        ``(1 + w)^-a 2F1(a, a + b - r; a + b + x; w / (1 + w))`` -- an argument in [0, 1) and
+        small upper parameters for any x. (Checked against quadrature over p and simulation.)
+        """
+        r, alpha, a, b = self._params()
+        pairs, codes = distinct_rows([x, big_t])  # once per distinct (x, T)
+        ux, u_t = pairs[:, 0], pairs[:, 1]
+        log_1pw = np.log(alpha + u_t + t) - np.log(alpha + u_t)
+        z = t / (alpha + u_t + t)
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = np.exp(-a * log_1pw) * hyp2f1(a, a + b - r, a + b + ux, z)
+        return np.clip(out, 0.0, 1.0)[codes]
+
+    def _dert(self, delta: float, x: np.ndarray, tx: np.ndarray, big_t: np.ndarray) -> np.ndarray:
+        """DERT numerically (no closed form is known for BG/NBD).
+
+        Alive at ``T`` with (lambda, p), purchases come at rate ``lambda exp(-lambda p u)`` at
+        time ``u`` after ``T`` (the purchase at which the customer drops out counts). Over
+        ``lambda ~ Gamma(R, A)`` (``R = r + x``, ``A = alpha + T``) that rate is ``R / A (1 + p
+        u / A)^-(R + 1)`` and over ``p ~ Beta(a, b + x)`` ``R / A F(u / A)`` with ``F(w) =
+        2F1(R + 1, a; a + b + x; -w) = (1 + w)^-a 2F1(a, a + b - r - 1; a + b + x; w / (1 + w))``.
+        So ``DERT = P(alive) R integral_0^inf exp(-delta A w) F(w) dw``, computed by 96-point
+        Gauss-Legendre quadrature in ``v = log(1 + w)`` up to where ``exp(-delta A w) < e^-45``
+        (the integrand is a power law in w times the discount: even on the log scale; tested
+        against adaptive quadrature to 1e-8). Evaluated once per distinct (x, T).
+        """
+        r, alpha, a, b = self._params()
+        pairs, inv = distinct_rows([x, big_t])
+        ux, u_t = pairs[:, :1], pairs[:, 1:]
+        k = delta * (alpha + u_t)
+        nodes, weights = np.polynomial.legendre.leggauss(96)
+        top = np.log1p(45.0 / k)
+        v = top * (nodes + 1) / 2
+        with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+            f = hyp2f1(a, a + b - r - 1, a + b + ux, -np.expm1(-v))
+            integrand = np.exp(-k * np.expm1(v) + (1 - a) * v) * f
+        integral = top[:, 0] / 2 * (integrand @ weights)
+        return self._p_alive(x, tx, big_t) * ((r + ux[:, 0]) * integral)[inv.ravel()]
+
+
+def _pmf(ns: np.ndarray, ts: np.ndarray, r: Any, alpha: Any, a: float, b: Any) -> np.ndarray:
+    """Eq. 8, P(X(t) = n), for parameters that broadcast against ``ns`` and ``ts`` (a new customer
+    with scalars; a customer's posterior with r + x, alpha + T, b + x)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        q = np.where(np.isinf(ts), 1.0, ts / (alpha + ts))
+        still = np.exp(special.betaln(a, b + ns) - special.betaln(a, b)
+                       + special.gammaln(r + ns) - special.gammaln(r) - special.gammaln(ns + 1)
+                       + r * np.log1p(-q) + special.xlogy(ns, q))
+        dropped = np.where(ns > 0, np.exp(special.betaln(a + 1, b + ns - 1)
+                                          - special.betaln(a, b))
+                           * special.betainc(np.maximum(ns, 1), r, q), 0.0)
+    return np.asarray(still + dropped)

@@ -29,8 +29,8 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from cvmlib.clv._common import (ArrayLike, MAX_FREQUENCY, as_array, exact_scale, fit_log_params, same_length,
-                                unique_rows)
+from cvmlib.clv._common import (ArrayLike, MAX_FREQUENCY, as_array, exact_scale, fit_log_params,
+                                observed_information, parameter_table, same_length, unique_rows)
 from cvmlib.i18n import N_, _
 from cvmlib.validate import (InputError, reject_rows, require_finite, require_finite_sum, require_positive,
                              require_whole_number, require_within)
@@ -77,7 +77,7 @@ class GammaGamma:
 
     Fit on repeat customers (``frequency > 0``) with their mean repeat spend; customers with
     ``frequency == 0`` are skipped. Attributes after :meth:`fit`: ``params_`` (``p``, ``q``,
-    ``gamma``), ``log_likelihood_``.
+    ``gamma``), ``log_likelihood_``, ``standard_errors_`` (see :meth:`summary`).
 
     Examples
     --------
@@ -93,11 +93,21 @@ class GammaGamma:
     ['gamma', 'p', 'q']
     >>> gg.conditional_expected_average_profit([1, 5], [30.0, 30.0]).round(1)  # shrunk to the mean
     array([31.5, 30.4])
+    >>> gg.summary().round(2)  # estimates with standard errors and 95% intervals
+               estimate  standard_error  lower_95  upper_95
+    parameter
+    p              6.39            1.06      4.62      8.85
+    q              3.74            0.18      3.40      4.11
+    gamma         14.98            3.16      9.91     22.63
     """
 
     def __init__(self) -> None:
         self.params_: dict[str, float] = {}
         self.log_likelihood_: float = np.nan
+        # the fit's distinct rows in its unit of money, kept for the standard errors
+        self._fit_data: tuple[np.ndarray, np.ndarray, np.ndarray, float, float] | None = None
+        self._fit_params: dict[str, float] = {}
+        self._summary: pd.DataFrame | None = None
 
     @staticmethod
     def _inputs(frequency: ArrayLike, monetary_value: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
@@ -154,6 +164,9 @@ class GammaGamma:
         self.params_ = {"p": p, "q": q, "gamma": gamma * money}
         # each mean spend's density scales with 1 / money: log-likelihood in the data's unit
         self.log_likelihood_ = float(-value * w.sum() - w.sum() * np.log(money))
+        self._fit_data = (rows[:, 0], spend, w, float(w.sum()), money)
+        self._fit_params = dict(self.params_)
+        self._summary = None
         if q <= 1:
             warnings.warn(_("GammaGamma: q = {q:.3g} <= 1, so the model's population mean spend p*gamma/(q-1) does "
                             "not exist (very heavy-tailed spend?): expected spend exists only for customers with "
@@ -168,6 +181,40 @@ class GammaGamma:
         x, m = self._inputs(frequency, monetary_value)
         with np.errstate(all="ignore"):
             return np.where(x > 0, _gg_ll(params, x, np.where(x > 0, m, 1.0)), 0.0)
+
+    @property
+    def standard_errors_(self) -> dict[str, float]:
+        """Standard error of ``p``, ``q`` and ``gamma`` (natural scale; see :meth:`summary`)."""
+        table = self.summary()
+        return dict(zip(table.index, map(float, table["standard_error"])))
+
+    def summary(self) -> pd.DataFrame:
+        """The fitted ``p``, ``q``, ``gamma`` with standard errors and 95% intervals.
+
+        Standard errors from the observed information (minus the Hessian of the weighted total
+        log-likelihood of the repeat customers at the optimum, natural parameter scale, inverted);
+        ``gamma``'s in the data's unit of money. The interval is Wald's on the log scale,
+        ``exp(log(est) +- 1.96 se / est)`` (lifetimes shows ``est +- 1.96 se``). RuntimeError
+        before :meth:`fit` or after ``params_`` was changed by hand; InputError when the
+        information is not positive definite.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``parameter`` (p, q, gamma); columns ``estimate``, ``standard_error``,
+            ``lower_95``, ``upper_95``.
+        """
+        self._params()
+        if self._fit_data is None or self.params_ != self._fit_params:
+            raise RuntimeError(_("GammaGamma: standard errors need the data of a fit, and params_ was not set by "
+                                 ".fit(...) (or was changed since): call .fit(frequency, monetary_value) first."))
+        if self._summary is None:
+            x, spend, w, total, money = self._fit_data
+            values = [self.params_[name] for name in _NAMES]
+            scale = np.array([1.0, 1.0, money])
+            info = observed_information(_objective(x, spend, w), np.log(np.array(values) / scale), total, scale)
+            self._summary = parameter_table("GammaGamma", _NAMES, values, info)
+        return self._summary.copy()
 
     def _params(self) -> tuple[float, float, float]:
         if not self.params_:

@@ -16,6 +16,8 @@ from cvmlib.plotting.clv import (
     calibration_holdout_plot,
     clv_cumulative_plot,
     cohort_heatmap,
+    frequency_recency_matrix_plot,
+    p_alive_matrix_plot,
     period_transactions_plot,
     retention_curves_plot,
     tracking_plot,
@@ -33,7 +35,8 @@ from cvmlib.plotting.value import lorenz_plot, value_matrix_plot
 __all__ = ["channel_clv_plot", "loyalty_waterfall_plot", "offer_hit_rate_plot",  # growth
            "breadth_churn_plot", "kpi_plot", "stage_mix_plot", "transition_heatmap",  # lifecycle
            "calibration_holdout_plot", "cause_pareto_plot", "clv_cumulative_plot", "cluster_profile_heatmap",
-           "cluster_projection", "cohort_heatmap", "font_families", "four_c_heatmap", "lorenz_plot",
+           "cluster_projection", "cohort_heatmap", "font_families", "four_c_heatmap", "frequency_recency_matrix_plot",
+           "lorenz_plot", "p_alive_matrix_plot",
            "nps_distribution_plot", "period_transactions_plot", "recovery_plot", "retention_curves_plot",
            "rfm_heatmap", "segment_bars", "ticket_timeline_plot", "tracking_plot", "update_clv_cumulative_plot",
            "use_fonts", "value_matrix_plot"]

@@ -1,8 +1,9 @@
-"""Plots of the CLV chapter: cohort retention, the simple-CLV build-up and the BTYD validation plots."""
+"""Plots of the CLV chapter: cohort retention, the simple-CLV build-up, the BTYD validation plots and
+the BTYD models' frequency x recency matrices."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -14,17 +15,22 @@ from cvmlib.display import label
 from cvmlib.i18n import _
 from cvmlib.plotting._axes import finish, new_axes
 from cvmlib.validate import (
+    InputError,
     as_series,
     require_bool,
     require_finite,
     require_int,
     require_non_negative,
     require_numeric_table,
+    require_positive,
     require_probability,
     require_same_ids,
     require_table,
     require_whole_number,
 )
+
+if TYPE_CHECKING:
+    from cvmlib.clv import PurchaseModel
 
 
 def _retention(retention: Any) -> pd.DataFrame:
@@ -35,7 +41,8 @@ def _retention(retention: Any) -> pd.DataFrame:
     return retention
 
 __all__ = ["cohort_heatmap", "retention_curves_plot", "clv_cumulative_plot", "update_clv_cumulative_plot",
-           "period_transactions_plot", "calibration_holdout_plot", "tracking_plot"]
+           "period_transactions_plot", "calibration_holdout_plot", "tracking_plot", "frequency_recency_matrix_plot",
+           "p_alive_matrix_plot"]
 
 
 def cohort_heatmap(retention: pd.DataFrame, ax: Axes | None = None, *, sizes: pd.Series | None = None) -> Axes:
@@ -299,3 +306,146 @@ def tracking_plot(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax.legend()
     ax.set_title(_("Tracking cumulative repeat purchases"))
     return finish(ax)
+
+
+def _fr_grid(model: PurchaseModel, T: Any, max_frequency: Any, recency_steps: Any) -> tuple[float, int, np.ndarray,
+                                                                                    np.ndarray, np.ndarray]:
+    """Checked inputs of the matrix plots and the valid cells of the frequency x recency grid.
+
+    Rows are frequencies 0..max_frequency, columns recencies ``T * j / recency_steps``; only the
+    cells a customer can have are computed: frequency 0 with recency 0, frequency >= 1 with
+    recency > 0 (the BTYD summary's rules).
+    """
+    from cvmlib.clv import PurchaseModel  # plotting sits on top of the topic module
+
+    if not isinstance(model, PurchaseModel):
+        raise InputError(_("model must be a fitted BetaGeo or ParetoNBD (from cvmlib.clv), got {kind}.").format(
+            kind=type(model).__name__))
+    big_t = float(require_positive(T, "T", scalar=True, fix=_(
+        "T is the customers' observation time (first purchase to the end of the data), in the fit's time unit.")))
+    max_f = require_int(max_frequency, "max_frequency", minimum=1, maximum=10_000)
+    steps = require_int(recency_steps, "recency_steps", minimum=1, maximum=2_000)
+    recency = big_t * np.arange(steps + 1) / steps
+    freq = np.arange(max_f + 1, dtype=float)
+    f_grid, r_grid = np.meshgrid(freq, recency, indexing="ij")
+    valid = (f_grid == 0) == (r_grid == 0)
+    return big_t, steps, f_grid, r_grid, valid
+
+
+def _matrix(ax: Axes, values: np.ndarray, big_t: float, steps: int, max_f: int, *, cmap: str,
+            vmin: float | None, vmax: float | None, bar_label: str) -> Any:
+    step = big_t / steps
+    image = ax.imshow(np.ma.masked_invalid(values), origin="lower", aspect="auto", cmap=cmap, vmin=vmin,
+                      vmax=vmax, interpolation="nearest",
+                      extent=(-step / 2, big_t + step / 2, -0.5, max_f + 0.5))
+    bar = ax.figure.colorbar(image, ax=ax, label=bar_label)
+    ax.set_xlabel(_("recency: time from the first to the last purchase (the fit's time unit)"))
+    ax.set_ylabel(_("frequency: repeat purchases"))
+    return bar
+
+
+def frequency_recency_matrix_plot(model: PurchaseModel, T: float, t: float = 1.0, ax: Axes | None = None, *,
+                                  max_frequency: int = 20, recency_steps: int = 40) -> Axes:
+    """Expected purchases in the next ``t`` by a customer's frequency and recency (heat map).
+
+    Every cell is a customer observed for ``T`` (first purchase to the end of the data) with
+    that frequency and recency: ``model.expected_purchases(t, frequency, recency, T)``. Cells a
+    customer cannot have (frequency 0 with recency > 0, frequency > 0 with recency 0) stay
+    blank. Read it with :func:`p_alive_matrix_plot`: customers who bought often but long ago
+    (upper left) are expected to buy little.
+
+    Parameters
+    ----------
+    model : BetaGeo or ParetoNBD
+        A fitted purchase model of :mod:`cvmlib.clv`.
+    T : float
+        The customers' observation time, in the fit's time unit (e.g. 52 weeks).
+    t : float, default 1.0
+        The horizon of the prediction, in the fit's time unit.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure by default.
+    max_frequency : int, default 20
+        The largest frequency shown (rows 0..max_frequency).
+    recency_steps : int, default 40
+        Recency columns ``0, T/recency_steps, ..., T``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes, with one image of ``(max_frequency + 1) x (recency_steps + 1)`` cells
+        (frequency up, recency across) and a colour bar.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from cvmlib.clv import BetaGeo
+    >>> bg = BetaGeo()
+    >>> bg.params_ = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}  # CDNOW, weeks
+    >>> ax = frequency_recency_matrix_plot(bg, T=39, t=52, max_frequency=10, recency_steps=13)
+    >>> cells = ax.images[0].get_array()
+    >>> cells.shape, round(float(cells[10, 13]), 2), bool(cells.mask[0, 5])  # x=10 bought last at T; x=0, recency>0
+    ((11, 14), 8.52, True)
+    >>> plt.close("all")
+    """
+    big_t, steps, f_grid, r_grid, valid = _fr_grid(model, T, max_frequency, recency_steps)
+    step = float(require_positive(t, "t", scalar=True, fix=_("t is the horizon of the prediction, in the fit's "
+                                                             "time unit.")))
+    values = np.full(f_grid.shape, np.nan)
+    values[valid] = model.expected_purchases(step, f_grid[valid], r_grid[valid], np.full(valid.sum(), big_t))
+    ax = new_axes(ax, (7.5, 5.0))
+    bar = _matrix(ax, values, big_t, steps, int(f_grid[-1, 0]), cmap="viridis", vmin=0.0, vmax=None,
+                  bar_label=_("expected purchases"))
+    ax.set_title(_("Expected purchases in the next {t:g} time units, by frequency and recency (T = {T:g})").format(
+        t=step, T=big_t))
+    return finish(ax, bar.ax)
+
+
+def p_alive_matrix_plot(model: PurchaseModel, T: float, ax: Axes | None = None, *, future_t: float = 0.0,
+                        max_frequency: int = 20, recency_steps: int = 40) -> Axes:
+    """Probability that a customer is still alive, by frequency and recency (heat map).
+
+    Every cell is ``model.p_alive(frequency, recency, T, future_t=future_t)`` for a customer
+    observed for ``T``; impossible cells stay blank (see
+    :func:`frequency_recency_matrix_plot`). The lower right (recent buyers) is alive; frequent
+    buyers who have been silent for long (upper left) are the ones most likely gone -- under
+    BG/NBD a customer without repeat purchases is alive by construction (P = 1 at ``future_t=0``).
+
+    Parameters
+    ----------
+    model : BetaGeo or ParetoNBD
+        A fitted purchase model of :mod:`cvmlib.clv`.
+    T : float
+        The customers' observation time, in the fit's time unit.
+    future_t : float, default 0.0
+        Alive this long after ``T`` (0: now, at the end of the data).
+    max_frequency, recency_steps : int
+        The grid, as in :func:`frequency_recency_matrix_plot`.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from cvmlib.clv import BetaGeo
+    >>> bg = BetaGeo()
+    >>> bg.params_ = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+    >>> cells = p_alive_matrix_plot(bg, T=39, max_frequency=10, recency_steps=13).images[0].get_array()
+    >>> round(float(cells[0, 0]), 3), round(float(cells[10, 1]), 3), round(float(cells[10, 13]), 3)
+    (1.0, 0.0, 0.935)
+    >>> plt.close("all")
+    """
+    big_t, steps, f_grid, r_grid, valid = _fr_grid(model, T, max_frequency, recency_steps)
+    later = float(require_non_negative(future_t, "future_t", scalar=True))
+    values = np.full(f_grid.shape, np.nan)
+    values[valid] = model.p_alive(f_grid[valid], r_grid[valid], np.full(valid.sum(), big_t), future_t=later)
+    ax = new_axes(ax, (7.5, 5.0))
+    bar = _matrix(ax, values, big_t, steps, int(f_grid[-1, 0]), cmap="RdYlGn", vmin=0.0, vmax=1.0,
+                  bar_label=_("P(alive)"))
+    if later > 0:
+        title = _("Probability of being alive {t:g} time units after the end of the data, by frequency and recency "
+                  "(T = {T:g})").format(t=later, T=big_t)
+    else:
+        title = _("Probability of being alive at the end of the data, by frequency and recency (T = {T:g})").format(
+            T=big_t)
+    ax.set_title(title)
+    return finish(ax, bar.ax)
