@@ -22,12 +22,19 @@ INSTALL_NODE := if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
 	else echo "npm (Node.js) is missing: install nodejs and npm (the classroom's proxy needs them)" >&2; exit 1; fi
 
+# Spark (cvmlib.engines, tests/test_engines_spark.py) runs on a Java runtime: Debian's OpenJDK 17 when `java` is
+# missing (as root), else say so.
+INSTALL_JRE := if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; \
+	else echo "java is missing: install a Java 17 runtime (openjdk-17-jre-headless) for the Spark engine" >&2; exit 1; fi
+
 # The virtual environment is (re)built when the pins change.
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@command -v npm >/dev/null || $(INSTALL_NODE)
+	@command -v java >/dev/null || $(INSTALL_JRE)
 	npm install --silent --no-audit --no-fund --prefix $(VENV)/node configurable-http-proxy@$(CHP_VERSION)
 	@touch $@
 
