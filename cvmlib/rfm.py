@@ -156,6 +156,10 @@ def rfm_table(
     A                 12          2     150.0              75.0
     B                 27          1      30.0              30.0
     """
+    if not isinstance(orders, pd.DataFrame):  # a DuckDB relation, a Parquet path or a Spark DataFrame (issue 13)
+        from cvmlib.engines import is_engine_source, rfm_table as engine_rfm_table
+        if is_engine_source(orders):
+            return engine_rfm_table(orders, snapshot_date, customer_col, order_col, date_col, amount_col, returns)
     # The validation encodes the id columns anyway; reuse its codes instead of encoding again.
     valid, ids = validate_transactions_with_ids(
         orders,

@@ -292,7 +292,10 @@ def _hash_column(s: pd.Series) -> np.ndarray:
     if s.dtype.kind in "mM":
         return s.to_numpy().view(np.uint64)
     if s.dtype.kind == "f":
-        return (values + 0.0).view(np.uint64)  # + 0.0 turns -0.0 into 0.0 so equal floats hash alike
+        values = values.astype(np.float64, copy=False)  # float32 too: one uint64 per value
+        if (values == 0).any():  # + 0.0 turns -0.0 into 0.0 so equal floats hash alike
+            return (values + 0.0).view(np.uint64)
+        return values.view(np.uint64)  # no zero: the bits themselves, no copy
     if s.dtype.kind in "iub":
         return values.astype(np.uint64)
     if pd.api.types.is_string_dtype(s.dtype) and not s.hasnans:
@@ -304,7 +307,8 @@ def _hash_column(s: pd.Series) -> np.ndarray:
 
 def _repeated(h: np.ndarray) -> np.ndarray:
     """Mask of positions whose hash occurs more than once (sort-based; cheap when none do)."""
-    if not (np.diff(np.sort(h)) == 0).any():
+    ordered = np.sort(h)
+    if not (ordered[1:] == ordered[:-1]).any():  # (np.diff would add a row-length array)
         return np.zeros(len(h), dtype=bool)  # the common case: one cheap sort, no argsort
     order = np.argsort(h, kind="stable")
     same = h[order][1:] == h[order][:-1]
@@ -316,15 +320,44 @@ def _repeated(h: np.ndarray) -> np.ndarray:
     return mask
 
 
-def _row_hashes(df: pd.DataFrame, known: dict[Hashable, np.ndarray] | None = None) -> np.ndarray:
-    """One uint64 per row combining all columns (``known`` holds hashes already computed)."""
+def _row_hashes(df: pd.DataFrame, known: dict[Hashable, np.ndarray] | None = None,
+                columns: Sequence[Hashable] | None = None) -> np.ndarray:
+    """One uint64 per row combining ``columns`` (default: all; ``known`` holds hashes already computed)."""
     known = known or {}
     combined = np.zeros(len(df), dtype=np.uint64)
     with np.errstate(over="ignore"):
-        for col in df.columns:
+        for col in df.columns if columns is None else columns:
             h = known[col] if col in known else _hash_column(df[col])
-            combined = combined * np.uint64(1_000_003) ^ h
+            combined *= np.uint64(1_000_003)  # in place: no new row-length array per column
+            combined ^= h
     return combined
+
+
+def _duplicate_candidates(df: pd.DataFrame, used: Sequence[Hashable],
+                          known: dict[Hashable, np.ndarray] | None = None) -> np.ndarray:
+    """Rows that may be identical in every column: a superset (hash collisions), checked exactly later.
+
+    Why two stages: the ``used`` columns (the roles: ids, date, amount) hash cheaply -- integer
+    codes in ``known``, dates and floats as their bits -- while the other columns (an order id
+    nobody groups by, free text) cost most of the time. Rows identical in every column are
+    identical on ``used``, so only rows repeated there need the other columns hashed.
+    """
+    used = list(dict.fromkeys(used))
+    hashes = dict(known or {})
+    for col in used:
+        if col not in hashes:
+            hashes[col] = _hash_column(df[col])
+    candidates = _repeated(_row_hashes(df, hashes, used))
+    if not candidates.any() or all(col in hashes for col in df.columns):
+        return candidates
+    rows = df[candidates]
+    try:
+        again = _repeated(_row_hashes(rows, {col: hashes[col][candidates] for col in used}))
+    except TypeError:  # unhashable values (lists) in another column: the exact check copes with them
+        return candidates
+    found = np.zeros(len(df), dtype=bool)
+    found[candidates] = again
+    return found
 
 
 def _tz_label(value: Any) -> str | None:
@@ -336,6 +369,9 @@ def _tz_label(value: Any) -> str | None:
         return match.group(1) if match else "naive"
     return None
 
+
+# The year first: "2024-01-02", "2024/5/2 11:30", "2024.05.02" (always year, month, day).
+_YEAR_FIRST = re.compile(r"^\s*\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}(?!\d)")
 
 # Day and month as two 1-2 digit numbers before the year: "05/01/2025", "5.1.25", "05-01-2025 10:00".
 # Whether the first is the day or the month is a convention of the source, not of the text.
@@ -649,9 +685,15 @@ def _parse_dates(
                                    _("(A datetime64 column is taken as it is.)")),
                     df, bad, show,
                 )
+            # dayfirst=True also swaps day and month of year-first text ("2024-01-02" -> 1 February), so
+            # year-first values are read on their own, year-month-day, whatever the other values say.
+            year_first = present & s.astype("str").str.match(_YEAR_FIRST).to_numpy(dtype=bool, na_value=False)
             try:
-                parsed = pd.to_datetime(s.where(present), format="mixed", errors="coerce",
+                parsed = pd.to_datetime(s.where(present & ~year_first), format="mixed", errors="coerce",
                                         dayfirst=bool(order))
+                if year_first.any():
+                    ymd = pd.to_datetime(s.where(year_first), format="mixed", errors="coerce", dayfirst=False)
+                    parsed = ymd if year_first[present].all() else parsed.where(~year_first, ymd)
             except (ValueError, TypeError) as exc:
                 raise _mixed_tz_error(df, col, show) from exc
             bad = parsed.isna().to_numpy() & ~missing
@@ -737,7 +779,7 @@ def _check_orders(
     if order_col in ids:
         codes = ids[order_col].codes
         repeated = np.bincount(codes, minlength=ids[order_col].n_codes)[codes] > 1
-        h_order = codes.astype(np.uint64)
+        h_order = codes.view(np.uint64)  # intp codes >= 0: exact hashes, no copy
     else:
         h_order = _hash_column(df[order_col])
         repeated = _repeated(h_order)
@@ -782,7 +824,7 @@ def _check_orders(
                          "fine: they are line items.)", n).format(column=order_col, n=n, rows=_rows(len(bad))),
                 bad, np.ones(len(bad), dtype=bool), show,
             )
-    candidates = _repeated(_row_hashes(rows, hashes)) if exact else np.zeros(len(rows), dtype=bool)
+    candidates = _duplicate_candidates(rows, show, hashes) if exact else np.zeros(len(rows), dtype=bool)
     if candidates.any():
         _check_exact_duplicates(rows[candidates], show, order_col)
 
@@ -988,7 +1030,9 @@ def validate_transactions_with_ids(
         _check_orders(out, order_col, customer_col, date_col, ~non_positive, show, ids,
                       exact=duplicates == "error")
     elif duplicates == "error":
-        candidates = _repeated(_row_hashes(out))
+        # The validation's integer codes are exact hashes of the customer ids.
+        known = {col: encoded.codes.view(np.uint64) for col, encoded in ids.items()}  # intp codes >= 0
+        candidates = _duplicate_candidates(out, show, known)
         if candidates.any():
             _check_exact_duplicates(out[candidates], show)
 
@@ -1976,3 +2020,164 @@ def require_not_after(dates: pd.Series, limit: pd.Timestamp, name: Hashable, lim
             limit=limit_name)
         raise _fail(join_sentences(text, advice), shown, after, cols)
 
+
+
+# --- engines (issue 13)
+# The engine path (cvmlib.engines: DuckDB, Spark) finds the offending rows in SQL and fetches only
+# their number and the first few of them (with their row positions as the index). These guards word
+# the error from (count, first rows) exactly as validate_transactions does from the whole table, so a
+# participant reads the same message whichever engine holds the data. The texts are the same msgids
+# as above (one translation each); tests/test_engines.py compares both paths' messages.
+
+#: The problems :func:`transactions_error` states, in the order :func:`validate_transactions` checks them.
+TRANSACTION_PROBLEMS: tuple[str, ...] = (
+    "missing_customer_id", "missing_order_id", "unreadable_dates", "missing_dates", "text_amounts",
+    "missing_amounts", "infinite_amounts", "non_positive_amounts", "all_excluded", "order_conflict",
+    "exact_duplicates", "snapshot_zone", "after_snapshot",
+)
+
+
+def transactions_error(problem: str, n: int = 0, rows: pd.DataFrame | None = None,
+                       columns: Sequence[Hashable] | None = None, *, column: Hashable = None,
+                       **fields: Any) -> InputError:
+    """The :class:`InputError` :func:`validate_transactions` raises for ``problem``, from a count and the first rows.
+
+    For checks run where the table is not a pandas DataFrame (a DuckDB relation, a Spark
+    DataFrame): the caller counts the offending rows and passes the first
+    :data:`MAX_ROWS_SHOWN` of them (index = their row positions), in the order the pandas path
+    shows them.
+
+    Parameters
+    ----------
+    problem : str
+        One of :data:`TRANSACTION_PROBLEMS`.
+    n : int
+        Number of offending rows (for ``"order_conflict"``: of offending order ids, with
+        ``rows_count=`` the number of their rows).
+    rows : pandas.DataFrame, optional
+        The first offending rows (all of them are shown, up to :data:`MAX_ROWS_SHOWN`).
+    columns : sequence, optional
+        The columns of ``rows`` to show.
+    column : column name
+        The column the problem is in.
+    **fields
+        ``texts=`` (non-numeric amounts: up to 200 of them, for the fix), ``rows_count=``,
+        ``all_columns=`` and ``order_col=`` (exact duplicates), ``snapshot=``, ``later=``,
+        ``dtype=`` (snapshot checks).
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"customer_id": [None], "amount": [5.0]}, index=[7])
+    >>> print(transactions_error("missing_customer_id", 3, rows, column="customer_id"))  # doctest: +ELLIPSIS
+    Column 'customer_id' has 3 missing customer ids (empty, blank or NaN). ... First offending rows:
+      customer_id  amount
+    7        None     5.0
+    """
+    require_choice(problem, "problem", list(TRANSACTION_PROBLEMS))
+    col = column
+    if problem in ("missing_customer_id", "missing_order_id"):
+        ids = (ngettext("{n:,} missing customer id", "{n:,} missing customer ids", n) if problem == "missing_customer_id"
+               else ngettext("{n:,} missing order id", "{n:,} missing order ids", n)).format(n=n)
+        text = _("Column {column!r} has {missing} (empty, blank or NaN). Every row needs one: drop these rows "
+                 "(e.g. guest orders) with df = df[df[{column!r}].notna()], fill them in, or clean the raw export "
+                 "first (cvmlib.clean.clean_orders).").format(column=col, missing=ids)
+    elif problem == "unreadable_dates":
+        text = ngettext("Column {column!r} has {n:,} value that cannot be read as a date. Fix or remove them "
+                        "(e.g. parse with an explicit format: pd.to_datetime(df[{column!r}], "
+                        "format='%d.%m.%Y %H:%M')), or clean the raw export with cvmlib.clean.clean_orders.",
+                        "Column {column!r} has {n:,} values that cannot be read as a date. Fix or remove them "
+                        "(e.g. parse with an explicit format: pd.to_datetime(df[{column!r}], "
+                        "format='%d.%m.%Y %H:%M')), or clean the raw export with cvmlib.clean.clean_orders.",
+                        n).format(column=col, n=n)
+    elif problem == "missing_dates":
+        text = ngettext("Column {column!r} has {n:,} missing date. Every transaction needs a date: drop or fill "
+                        "these rows.",
+                        "Column {column!r} has {n:,} missing dates. Every transaction needs a date: drop or fill "
+                        "these rows.", n).format(column=col, n=n)
+    elif problem == "text_amounts":
+        text = join_sentences(ngettext("Column {column!r} has {n:,} non-numeric value.",
+                                       "Column {column!r} has {n:,} non-numeric values.", n).format(column=col, n=n),
+                              numeric_text_hint([str(t) for t in fields.get("texts", [])], f"df[{col!r}]"))
+    elif problem == "missing_amounts":
+        text = ngettext("Column {column!r} has {n:,} missing amount (NaN). Drop or fill these rows first.",
+                        "Column {column!r} has {n:,} missing amounts (NaN). Drop or fill these rows first.",
+                        n).format(column=col, n=n)
+    elif problem == "infinite_amounts":
+        text = ngettext("Column {column!r} has {n:,} infinite value (inf), usually from a division by zero "
+                        "upstream. Fix or drop these rows.",
+                        "Column {column!r} has {n:,} infinite values (inf), usually from a division by zero "
+                        "upstream. Fix or drop these rows.", n).format(column=col, n=n)
+    elif problem == "non_positive_amounts":
+        text = ngettext("Column {column!r} has {n:,} non-positive value (returns or zero amounts). Choose a "
+                        "policy: returns=\"net\" keeps them as returns, returns=\"exclude\" drops them "
+                        "with a warning, or clean the data first (cvmlib.clean.clean_orders).",
+                        "Column {column!r} has {n:,} non-positive values (returns or zero amounts). Choose a "
+                        "policy: returns=\"net\" keeps them as returns, returns=\"exclude\" drops them "
+                        "with a warning, or clean the data first (cvmlib.clean.clean_orders).",
+                        n).format(column=col, n=n)
+    elif problem == "all_excluded":
+        return InputError(_("No rows left: every {column!r} is non-positive, and returns='exclude' dropped them "
+                            "all. Check the sign of the amounts.").format(column=col))
+    elif problem == "order_conflict":
+        text = ngettext("Column {column!r} has {n:,} order id that appear with different customers or dates "
+                        "({rows}). One order id must mean one purchase: fix the ids, or give different orders "
+                        "distinct ids. (Several rows of the same order with the same customer and date are "
+                        "fine: they are line items.)",
+                        "Column {column!r} has {n:,} order ids that appear with different customers or dates "
+                        "({rows}). One order id must mean one purchase: fix the ids, or give different orders "
+                        "distinct ids. (Several rows of the same order with the same customer and date are "
+                        "fine: they are line items.)", n).format(column=col, n=n,
+                                                                  rows=_rows(int(fields.get("rows_count", n))))
+    elif problem == "exact_duplicates":
+        order_col = fields.get("order_col")
+        listed = ", ".join(map(repr, fields.get("all_columns", [])))
+        if order_col is None:
+            text = ngettext("The table has {n:,} row that are exact duplicates (identical values in every "
+                            "column: {columns}), usually from exporting the same data twice.",
+                            "The table has {n:,} rows that are exact duplicates (identical values in every "
+                            "column: {columns}), usually from exporting the same data twice.", n)
+        else:
+            text = ngettext("The table has {n:,} row that are exact duplicates (the same {order_col!r} and "
+                            "identical values in every column: {columns}), usually from exporting the same "
+                            "data twice.",
+                            "The table has {n:,} rows that are exact duplicates (the same {order_col!r} and "
+                            "identical values in every column: {columns}), usually from exporting the same "
+                            "data twice.", n)
+        text = join_sentences(text.format(n=n, columns=listed, order_col=order_col), _(
+            "Remove them with df = df.drop_duplicates(), or clean the raw export with "
+            "cvmlib.clean.clean_orders. If they are genuine separate purchases, add a column that tells "
+            "them apart (e.g. a line number)."))
+    elif problem == "snapshot_zone":
+        return InputError(_("snapshot_date {snapshot} and column {column!r} ({dtype}) do not agree on time zones: "
+                            "make both naive or both time-zone-aware.").format(
+                                snapshot=fields.get("snapshot"), column=col, dtype=fields.get("dtype")))
+    else:  # after_snapshot
+        text = ngettext("Column {column!r} has {n:,} date after snapshot_date {snapshot}. The snapshot is the "
+                        "'as of' moment of the analysis, so no purchase can come after it: choose a later "
+                        "snapshot_date (e.g. '{later}', the day after the last purchase) or keep only earlier "
+                        "rows: df[df[{column!r}] <= snapshot_date].",
+                        "Column {column!r} has {n:,} dates after snapshot_date {snapshot}. The snapshot is the "
+                        "'as of' moment of the analysis, so no purchase can come after it: choose a later "
+                        "snapshot_date (e.g. '{later}', the day after the last purchase) or keep only earlier "
+                        "rows: df[df[{column!r}] <= snapshot_date].", n).format(
+                            column=col, n=n, snapshot=fields.get("snapshot"), later=fields.get("later"))
+    if rows is None:
+        return InputError(text)
+    return _fail(text, rows, np.ones(len(rows), dtype=bool), columns)
+
+
+def excluded_returns_text(n: int, column: Hashable, total: int) -> str:
+    """The warning of ``returns="exclude"`` (:func:`validate_transactions`): ``n`` of ``total`` rows dropped.
+
+    Examples
+    --------
+    >>> excluded_returns_text(2, "amount", 10)
+    "returns='exclude': dropped 2 rows with a non-positive 'amount' (returns or zero amounts) of 10."
+    """
+    return ngettext("returns='exclude': dropped {n:,} row with a non-positive {column!r} (returns or "
+                    "zero amounts) of {total:,}.",
+                    "returns='exclude': dropped {n:,} rows with a non-positive {column!r} (returns or "
+                    "zero amounts) of {total:,}.", n).format(n=n, column=column, total=total)
+
+
+__all__ += ["TRANSACTION_PROBLEMS", "excluded_returns_text", "transactions_error"]

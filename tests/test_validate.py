@@ -545,3 +545,11 @@ def test_require_same_ids_subset_allows_extra_ids_on_the_right() -> None:
     v.require_same_ids(pd.Index(["a"]), pd.Index(["a", "b"]), "left", "right", subset=True)
     with pytest.raises(InputError, match="1 id of right is not in left"):
         v.require_same_ids(pd.Index(["a"]), pd.Index(["a", "b"]), "left", "right")
+
+
+def test_parse_dates_reads_year_first_text_year_month_day_beside_day_first_text():
+    """Day-first values ("13.01.2024") once made every value day-first, "2024-01-02" included (1 February)."""
+    mixed = pd.Series(["2024-01-02 05:00:00", "13.01.2024 10:00", "2024/5/2 11:30", "03.02.2024"])
+    got = v.parse_dates(mixed, "order_date")
+    assert got.tolist() == [pd.Timestamp(text) for text in ("2024-01-02 05:00", "2024-01-13 10:00",
+                                                             "2024-05-02 11:30", "2024-02-03")]
