@@ -180,6 +180,8 @@ bench-classroom: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_rfm.py
 	$(BIN)/python benchmarks/bench_clv.py
+	$(BIN)/python benchmarks/bench_engines.py --sizes 5M,50M
+	$(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_widgets_rfm.py
 	$(BIN)/python benchmarks/bench_widgets_segment.py
 	$(BIN)/python benchmarks/bench_widgets_value.py
