@@ -77,7 +77,9 @@ translations: $(STAMP) $(VENDOR)
 # editions once (tests/conftest.py groups them). Every cell of every workbook runs in make test: with its
 # solutions in the book build (tests/test_book.py: every check says Correct), as the participant version in
 # tests/test_workbooks.py (it runs to its blanks); make test-full runs the solutions once more on their own.
-PYTEST := $(BIN)/python -m pytest -n 2 --dist loadgroup tests cvmlib
+# One BLAS/OpenMP thread per process: two workers on two cores, neither stealing the other's (the book build is
+# the longest path).
+PYTEST := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 --dist loadgroup tests cvmlib
 # nbval runs the notebooks' cells once more, in one process (a worker may tear a notebook's kernel down
 # between two of its cells); their checks log nothing.
 NBVAL := CVM_PROGRESS=off $(BIN)/python -m pytest notebooks

@@ -38,6 +38,9 @@ def spark():
                .config("spark.sql.shuffle.partitions", "2").config("spark.sql.session.timeZone", "UTC")
                # small data: adaptive re-planning only adds stages
                .config("spark.sql.adaptive.enabled", "false")
+               # a test session: one GC thread and the quick JIT only (most of a short job is JVM warm-up),
+               # so that the other xdist worker (the book build) keeps its core
+               .config("spark.driver.extraJavaOptions", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1")
                .getOrCreate())
     session.sparkContext.setLogLevel("ERROR")
     yield session
