@@ -605,15 +605,8 @@ def _check_ids(
     """No missing id in ``col``; ``what`` is ``"customer"`` or ``"order"``."""
     bad = _blank(df[col], encoded)
     if bad.any():
-        n = int(bad.sum())
-        ids = (ngettext("{n:,} missing customer id", "{n:,} missing customer ids", n) if what == "customer"
-               else ngettext("{n:,} missing order id", "{n:,} missing order ids", n)).format(n=n)
-        raise _fail(
-            _("Column {column!r} has {missing} (empty, blank or NaN). Every row needs one: drop these rows "
-              "(e.g. guest orders) with df = df[df[{column!r}].notna()], fill them in, or clean the raw export "
-              "first (cvmlib.clean.clean_orders).").format(column=col, missing=ids),
-            df, bad, show,
-        )
+        problem = "missing_customer_id" if what == "customer" else "missing_order_id"
+        raise _fail(transaction_problem_text(problem, int(bad.sum()), column=col), df, bad, show)
 
 
 def _mixed_tz_error(df: pd.DataFrame, col: Hashable, show: list[Hashable]) -> InputError:
@@ -701,26 +694,9 @@ def _parse_dates(
                 # Timestamps that failed to convert are time-zone conflicts, not bad text.
                 if s[bad].map(lambda v: isinstance(v, _dt.datetime)).any():
                     raise _mixed_tz_error(df, col, show)
-                n = int(bad.sum())
-                raise _fail(
-                    ngettext("Column {column!r} has {n:,} value that cannot be read as a date. Fix or remove them "
-                             "(e.g. parse with an explicit format: pd.to_datetime(df[{column!r}], "
-                             "format='%d.%m.%Y %H:%M')), or clean the raw export with cvmlib.clean.clean_orders.",
-                             "Column {column!r} has {n:,} values that cannot be read as a date. Fix or remove them "
-                             "(e.g. parse with an explicit format: pd.to_datetime(df[{column!r}], "
-                             "format='%d.%m.%Y %H:%M')), or clean the raw export with cvmlib.clean.clean_orders.",
-                             n).format(column=col, n=n),
-                    df, bad, show,
-                )
+                raise _fail(transaction_problem_text("unreadable_dates", int(bad.sum()), column=col), df, bad, show)
     if missing.any() and not allow_missing:
-        n = int(missing.sum())
-        raise _fail(
-            ngettext("Column {column!r} has {n:,} missing date. Every transaction needs a date: drop or fill "
-                     "these rows.",
-                     "Column {column!r} has {n:,} missing dates. Every transaction needs a date: drop or fill "
-                     "these rows.", n).format(column=col, n=n),
-            df, missing, show,
-        )
+        raise _fail(transaction_problem_text("missing_dates", int(missing.sum()), column=col), df, missing, show)
     return parsed
 
 
@@ -737,32 +713,14 @@ def _parse_amounts(df: pd.DataFrame, col: Hashable, show: list[Hashable]) -> pd.
         amounts = pd.to_numeric(s.astype(object), errors="coerce").astype("float64")
         bad = amounts.isna().to_numpy() & ~missing
         if bad.any():
-            fix = numeric_text_hint(s[bad].astype("str").tolist(), f"df[{col!r}]")
-            n = int(bad.sum())
-            raise _fail(
-                join_sentences(ngettext("Column {column!r} has {n:,} non-numeric value.",
-                                        "Column {column!r} has {n:,} non-numeric values.", n).format(column=col, n=n),
-                               fix),
-                df, bad, show,
-            )
+            raise _fail(transaction_problem_text("text_amounts", int(bad.sum()), column=col,
+                                                 texts=s[bad].astype("str").tolist()), df, bad, show)
     if missing.any():
-        n = int(missing.sum())
-        raise _fail(
-            ngettext("Column {column!r} has {n:,} missing amount (NaN). Drop or fill these rows first.",
-                     "Column {column!r} has {n:,} missing amounts (NaN). Drop or fill these rows first.",
-                     n).format(column=col, n=n),
-            df, missing, show,
-        )
+        raise _fail(transaction_problem_text("missing_amounts", int(missing.sum()), column=col), df, missing, show)
     infinite = np.isinf(amounts.to_numpy())
     if infinite.any():
-        n = int(infinite.sum())
-        raise _fail(
-            ngettext("Column {column!r} has {n:,} infinite value (inf), usually from a division by zero "
-                     "upstream. Fix or drop these rows.",
-                     "Column {column!r} has {n:,} infinite values (inf), usually from a division by zero "
-                     "upstream. Fix or drop these rows.", n).format(column=col, n=n),
-            df, infinite, show,
-        )
+        raise _fail(transaction_problem_text("infinite_amounts", int(infinite.sum()), column=col),
+                    df, infinite, show)
     return amounts
 
 
@@ -812,18 +770,9 @@ def _check_orders(
         ).to_numpy()
         if conflict.any():
             bad = suspects[conflict].sort_values(order_col, kind="stable")  # each order together
-            n = int(bad[order_col].nunique())
-            raise _fail(
-                ngettext("Column {column!r} has {n:,} order id that appear with different customers or dates "
-                         "({rows}). One order id must mean one purchase: fix the ids, or give different orders "
-                         "distinct ids. (Several rows of the same order with the same customer and date are "
-                         "fine: they are line items.)",
-                         "Column {column!r} has {n:,} order ids that appear with different customers or dates "
-                         "({rows}). One order id must mean one purchase: fix the ids, or give different orders "
-                         "distinct ids. (Several rows of the same order with the same customer and date are "
-                         "fine: they are line items.)", n).format(column=order_col, n=n, rows=_rows(len(bad))),
-                bad, np.ones(len(bad), dtype=bool), show,
-            )
+            text = transaction_problem_text("order_conflict", int(bad[order_col].nunique()), column=order_col,
+                                            rows_count=len(bad))
+            raise _fail(text, bad, np.ones(len(bad), dtype=bool), show)
     candidates = _duplicate_candidates(rows, show, hashes) if exact else np.zeros(len(rows), dtype=bool)
     if candidates.any():
         _check_exact_duplicates(rows[candidates], show, order_col)
@@ -835,26 +784,9 @@ def _check_exact_duplicates(df: pd.DataFrame, show: list[Hashable], order_col: H
     except TypeError:  # unhashable values in an extra column: compare the named columns only
         dup = df[show].duplicated(keep=False).to_numpy()
     if dup.any():
-        n = int(dup.sum())
-        columns = ", ".join(map(repr, df.columns))
-        if order_col is None:
-            text = ngettext("The table has {n:,} row that are exact duplicates (identical values in every "
-                            "column: {columns}), usually from exporting the same data twice.",
-                            "The table has {n:,} rows that are exact duplicates (identical values in every "
-                            "column: {columns}), usually from exporting the same data twice.", n)
-        else:
-            text = ngettext("The table has {n:,} row that are exact duplicates (the same {order_col!r} and "
-                            "identical values in every column: {columns}), usually from exporting the same "
-                            "data twice.",
-                            "The table has {n:,} rows that are exact duplicates (the same {order_col!r} and "
-                            "identical values in every column: {columns}), usually from exporting the same "
-                            "data twice.", n)
-        raise _fail(
-            join_sentences(text.format(n=n, columns=columns, order_col=order_col), _("Remove them with df = df.drop_duplicates(), or clean the raw export with "
-                "cvmlib.clean.clean_orders. If they are genuine separate purchases, add a column that tells "
-                "them apart (e.g. a line number).")),
-            df, dup, show,
-        )
+        text = transaction_problem_text("exact_duplicates", int(dup.sum()), all_columns=list(df.columns),
+                                        order_col=order_col)
+        raise _fail(text, df, dup, show)
 
 
 # --------------------------------------------------------------------------------------------
@@ -996,32 +928,16 @@ def validate_transactions_with_ids(
         if non_positive.any():
             k = int(non_positive.sum())
             if returns == "error":
-                raise _fail(
-                    ngettext("Column {column!r} has {n:,} non-positive value (returns or zero amounts). Choose a "
-                             "policy: returns=\"net\" keeps them as returns, returns=\"exclude\" drops them "
-                             "with a warning, or clean the data first (cvmlib.clean.clean_orders).",
-                             "Column {column!r} has {n:,} non-positive values (returns or zero amounts). Choose a "
-                             "policy: returns=\"net\" keeps them as returns, returns=\"exclude\" drops them "
-                             "with a warning, or clean the data first (cvmlib.clean.clean_orders).",
-                             k).format(column=amount_col, n=k),
-                    df, non_positive, show,
-                )
+                raise _fail(transaction_problem_text("non_positive_amounts", k, column=amount_col),
+                            df, non_positive, show)
             if returns == "exclude":
-                warnings.warn(
-                    ngettext("returns='exclude': dropped {n:,} row with a non-positive {column!r} (returns or "
-                             "zero amounts) of {total:,}.",
-                             "returns='exclude': dropped {n:,} rows with a non-positive {column!r} (returns or "
-                             "zero amounts) of {total:,}.", k).format(n=k, column=amount_col, total=len(out)),
-                    UserWarning, stacklevel=3,  # the caller of the public function
-                )
+                warnings.warn(excluded_returns_text(k, amount_col, len(out)),
+                              UserWarning, stacklevel=3)  # the caller of the public function
                 out = out[~non_positive]
                 ids = {col: encoded.take(~non_positive) for col, encoded in ids.items()}
                 non_positive = np.zeros(len(out), dtype=bool)
                 if len(out) == 0:
-                    raise InputError(
-                        _("No rows left: every {column!r} is non-positive, and returns='exclude' dropped them "
-                          "all. Check the sign of the amounts.").format(column=amount_col)
-                    )
+                    raise InputError(transaction_problem_text("all_excluded", column=amount_col))
     else:
         non_positive = np.zeros(len(out), dtype=bool)
 
@@ -1039,28 +955,14 @@ def validate_transactions_with_ids(
     if snapshot_date is not None:
         snapshot = as_timestamp(snapshot_date)
         if (snapshot.tzinfo is None) != (getattr(out[date_col].dtype, "tz", None) is None):
-            raise InputError(
-                _("snapshot_date {snapshot} and column {column!r} ({dtype}) do not agree on time zones: make "
-                  "both naive or both time-zone-aware.").format(snapshot=snapshot, column=date_col,
-                                                               dtype=out[date_col].dtype)
-            )
+            raise InputError(transaction_problem_text("snapshot_zone", column=date_col, snapshot=snapshot,
+                                                      dtype=out[date_col].dtype))
         after = (out[date_col] > snapshot).to_numpy()
         if after.any():
             last = out[date_col].max()
-            n = int(after.sum())
-            raise _fail(
-                ngettext("Column {column!r} has {n:,} date after snapshot_date {snapshot}. The snapshot is the "
-                         "'as of' moment of the analysis, so no purchase can come after it: choose a later "
-                         "snapshot_date (e.g. '{later}', the day after the last purchase) or keep only earlier "
-                         "rows: df[df[{column!r}] <= snapshot_date].",
-                         "Column {column!r} has {n:,} dates after snapshot_date {snapshot}. The snapshot is the "
-                         "'as of' moment of the analysis, so no purchase can come after it: choose a later "
-                         "snapshot_date (e.g. '{later}', the day after the last purchase) or keep only earlier "
-                         "rows: df[df[{column!r}] <= snapshot_date].", n).format(
-                    column=date_col, n=n, snapshot=snapshot,
-                    later=f"{(last.normalize() + pd.Timedelta(days=1)):%Y-%m-%d}"),
-                out, after, show,
-            )
+            later = f"{(last.normalize() + pd.Timedelta(days=1)):%Y-%m-%d}"
+            raise _fail(transaction_problem_text("after_snapshot", int(after.sum()), column=date_col,
+                                                 snapshot=snapshot, later=later), out, after, show)
     return out, ids
 
 
@@ -2022,12 +1924,12 @@ def require_not_after(dates: pd.Series, limit: pd.Timestamp, name: Hashable, lim
 
 
 
-# --- engines (issue 13)
-# The engine path (cvmlib.engines: DuckDB, Spark) finds the offending rows in SQL and fetches only
-# their number and the first few of them (with their row positions as the index). These guards word
-# the error from (count, first rows) exactly as validate_transactions does from the whole table, so a
-# participant reads the same message whichever engine holds the data. The texts are the same msgids
-# as above (one translation each); tests/test_engines.py compares both paths' messages.
+# --- the words of the transaction checks (issue 13)
+# One home for them, shared by two paths: validate_transactions above shows the offending rows of its
+# frame; the engine path (cvmlib.engines: DuckDB, Spark) finds the offending rows in SQL and fetches
+# only their number and the first few of them (with their row positions as the index), and
+# transactions_error words the same error from those, so a participant reads the same message whichever
+# engine holds the data (tests/test_engines.py compares both paths' messages).
 
 #: The problems :func:`transactions_error` states, in the order :func:`validate_transactions` checks them.
 TRANSACTION_PROBLEMS: tuple[str, ...] = (
@@ -2037,41 +1939,17 @@ TRANSACTION_PROBLEMS: tuple[str, ...] = (
 )
 
 
-def transactions_error(problem: str, n: int = 0, rows: pd.DataFrame | None = None,
-                       columns: Sequence[Hashable] | None = None, *, column: Hashable = None,
-                       **fields: Any) -> InputError:
-    """The :class:`InputError` :func:`validate_transactions` raises for ``problem``, from a count and the first rows.
+def transaction_problem_text(problem: str, n: int = 0, *, column: Hashable = None, **fields: Any) -> str:
+    """The words of :func:`validate_transactions`' error for ``problem`` (``n`` offending rows in ``column``).
 
-    For checks run where the table is not a pandas DataFrame (a DuckDB relation, a Spark
-    DataFrame): the caller counts the offending rows and passes the first
-    :data:`MAX_ROWS_SHOWN` of them (index = their row positions), in the order the pandas path
-    shows them.
-
-    Parameters
-    ----------
-    problem : str
-        One of :data:`TRANSACTION_PROBLEMS`.
-    n : int
-        Number of offending rows (for ``"order_conflict"``: of offending order ids, with
-        ``rows_count=`` the number of their rows).
-    rows : pandas.DataFrame, optional
-        The first offending rows (all of them are shown, up to :data:`MAX_ROWS_SHOWN`).
-    columns : sequence, optional
-        The columns of ``rows`` to show.
-    column : column name
-        The column the problem is in.
-    **fields
-        ``texts=`` (non-numeric amounts: up to 200 of them, for the fix), ``rows_count=``,
-        ``all_columns=`` and ``order_col=`` (exact duplicates), ``snapshot=``, ``later=``,
-        ``dtype=`` (snapshot checks).
+    The one home of these messages: the pandas path adds the offending rows of its frame
+    (``_fail``), the engine path those it fetched (:func:`transactions_error`). ``fields`` as
+    there.
 
     Examples
     --------
-    >>> rows = pd.DataFrame({"customer_id": [None], "amount": [5.0]}, index=[7])
-    >>> print(transactions_error("missing_customer_id", 3, rows, column="customer_id"))  # doctest: +ELLIPSIS
-    Column 'customer_id' has 3 missing customer ids (empty, blank or NaN). ... First offending rows:
-      customer_id  amount
-    7        None     5.0
+    >>> transaction_problem_text("missing_dates", 2, column="order_date")
+    "Column 'order_date' has 2 missing dates. Every transaction needs a date: drop or fill these rows."
     """
     require_choice(problem, "problem", list(TRANSACTION_PROBLEMS))
     col = column
@@ -2116,8 +1994,8 @@ def transactions_error(problem: str, n: int = 0, rows: pd.DataFrame | None = Non
                         "with a warning, or clean the data first (cvmlib.clean.clean_orders).",
                         n).format(column=col, n=n)
     elif problem == "all_excluded":
-        return InputError(_("No rows left: every {column!r} is non-positive, and returns='exclude' dropped them "
-                            "all. Check the sign of the amounts.").format(column=col))
+        text = _("No rows left: every {column!r} is non-positive, and returns='exclude' dropped them "
+                 "all. Check the sign of the amounts.").format(column=col)
     elif problem == "order_conflict":
         text = ngettext("Column {column!r} has {n:,} order id that appear with different customers or dates "
                         "({rows}). One order id must mean one purchase: fix the ids, or give different orders "
@@ -2148,9 +2026,9 @@ def transactions_error(problem: str, n: int = 0, rows: pd.DataFrame | None = Non
             "cvmlib.clean.clean_orders. If they are genuine separate purchases, add a column that tells "
             "them apart (e.g. a line number)."))
     elif problem == "snapshot_zone":
-        return InputError(_("snapshot_date {snapshot} and column {column!r} ({dtype}) do not agree on time zones: "
-                            "make both naive or both time-zone-aware.").format(
-                                snapshot=fields.get("snapshot"), column=col, dtype=fields.get("dtype")))
+        text = _("snapshot_date {snapshot} and column {column!r} ({dtype}) do not agree on time zones: "
+                 "make both naive or both time-zone-aware.").format(
+                     snapshot=fields.get("snapshot"), column=col, dtype=fields.get("dtype"))
     else:  # after_snapshot
         text = ngettext("Column {column!r} has {n:,} date after snapshot_date {snapshot}. The snapshot is the "
                         "'as of' moment of the analysis, so no purchase can come after it: choose a later "
@@ -2161,7 +2039,47 @@ def transactions_error(problem: str, n: int = 0, rows: pd.DataFrame | None = Non
                         "snapshot_date (e.g. '{later}', the day after the last purchase) or keep only earlier "
                         "rows: df[df[{column!r}] <= snapshot_date].", n).format(
                             column=col, n=n, snapshot=fields.get("snapshot"), later=fields.get("later"))
-    if rows is None:
+    return text
+
+
+def transactions_error(problem: str, n: int = 0, rows: pd.DataFrame | None = None,
+                       columns: Sequence[Hashable] | None = None, *, column: Hashable = None,
+                       **fields: Any) -> InputError:
+    """The :class:`InputError` :func:`validate_transactions` raises for ``problem``, from a count and the first rows.
+
+    For checks run where the table is not a pandas DataFrame (a DuckDB relation, a Spark
+    DataFrame): the caller counts the offending rows and passes the first
+    :data:`MAX_ROWS_SHOWN` of them (index = their row positions), in the order the pandas path
+    shows them.
+
+    Parameters
+    ----------
+    problem : str
+        One of :data:`TRANSACTION_PROBLEMS`.
+    n : int
+        Number of offending rows (for ``"order_conflict"``: of offending order ids, with
+        ``rows_count=`` the number of their rows).
+    rows : pandas.DataFrame, optional
+        The first offending rows (all of them are shown, up to :data:`MAX_ROWS_SHOWN`).
+    columns : sequence, optional
+        The columns of ``rows`` to show.
+    column : column name
+        The column the problem is in.
+    **fields
+        ``texts=`` (non-numeric amounts: up to 200 of them, for the fix), ``rows_count=``,
+        ``all_columns=`` and ``order_col=`` (exact duplicates), ``snapshot=``, ``later=``,
+        ``dtype=`` (snapshot checks).
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"customer_id": [None], "amount": [5.0]}, index=[7])
+    >>> print(transactions_error("missing_customer_id", 3, rows, column="customer_id"))  # doctest: +ELLIPSIS
+    Column 'customer_id' has 3 missing customer ids (empty, blank or NaN). ... First offending rows:
+      customer_id  amount
+    7        None     5.0
+    """
+    text = transaction_problem_text(problem, n, column=column, **fields)
+    if rows is None or problem in ("all_excluded", "snapshot_zone"):
         return InputError(text)
     return _fail(text, rows, np.ones(len(rows), dtype=bool), columns)
 
@@ -2180,4 +2098,4 @@ def excluded_returns_text(n: int, column: Hashable, total: int) -> str:
                     "zero amounts) of {total:,}.", n).format(n=n, column=column, total=total)
 
 
-__all__ += ["TRANSACTION_PROBLEMS", "excluded_returns_text", "transactions_error"]
+__all__ += ["TRANSACTION_PROBLEMS", "excluded_returns_text", "transaction_problem_text", "transactions_error"]
