@@ -107,6 +107,7 @@ def test_rfm_and_summary_100k_rows(to_spark):
                       summarize_purchases(sdf, "customer_id", "order_date", "amount", **kw))
 
 
+@pytest.mark.full  # make test: the same SQL on these data runs on DuckDB (tests/test_engines.py)
 def test_retailer_and_cdnow(to_spark):
     orders = datasets.load_orders()
     assert_same_table(rfm_table(orders, "2026-01-01"), rfm_table(to_spark(orders), "2026-01-01"))
@@ -133,6 +134,7 @@ def test_time_zone_of_the_session(spark, to_spark):
         spark.conf.set("spark.sql.session.timeZone", "UTC")
 
 
+@pytest.mark.full  # make test: the same SQL runs on every bad input on DuckDB (tests/test_engines.py)
 def test_same_errors_as_pandas(to_spark):
     good = simulated(60, seed=3)
     cases = {}
