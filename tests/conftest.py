@@ -196,9 +196,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason="a long check of make test-full (CVM_TEST_FULL=1)"))
         if BOOK_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.xdist_group("book"))
-    # Spark's JVM works on both cores: its tests go last, when the book worker has finished building (the
-    # longest path of make test) and reads the built pages; --dist loadgroup hands work out in this order.
-    items.sort(key=lambda item: any(mark.args[:1] == ("spark",) for mark in item.iter_markers("xdist_group")))
     if config.getoption("loadgroup", False):  # xdist sets it on its workers, where the ids are made
         for item in items:
             _join_xdist_group(item)
