@@ -160,26 +160,9 @@ def _amounts(values: pd.Series, frame: pd.DataFrame, column: str, shown: list[st
 
 def _dates(rows: pd.DataFrame, column: str, shown: list[str], date_format: str | None,
            dayfirst: bool | None) -> pd.Series:
-    """The dates of ``rows[column]`` by :func:`cvmlib.validate.parse_dates`, year-first values on their own.
-
-    Why not parse_dates on the whole column at once: when some values are day-first (``02.01.2024``),
-    its day-first reading also swaps day and month in the year-first values (``2024-01-02`` became 1
-    February: pandas' mixed parsing), which would move a third of a typical untidy export by weeks.
-    Year-first dates are read year-month-day; the others by the column's day/month evidence.
-    """
-    values = rows[column]
-    if date_format is not None or not pd.api.types.is_string_dtype(values.dtype):
-        return parse_dates(values, column, format=date_format, dayfirst=dayfirst, frame=rows, columns=shown)
-    text = values.str.strip()
-    # year first (2024-01-02, 2024/01/02): never day-first, whatever the rest of the column says
-    year_first = text.str.match(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}").fillna(False).to_numpy(dtype=bool, copy=True)
-    if year_first.all() or not year_first.any():
-        return parse_dates(values, column, dayfirst=dayfirst, frame=rows, columns=shown)
-    first = parse_dates(values[year_first], column, dayfirst=False, frame=rows[year_first], columns=shown)
-    rest = parse_dates(values[~year_first], column, dayfirst=dayfirst, frame=rows[~year_first], columns=shown)
-    if (getattr(first.dtype, "tz", None) is None) != (getattr(rest.dtype, "tz", None) is None):
-        return parse_dates(values, column, dayfirst=dayfirst, frame=rows, columns=shown)  # the library's error
-    return pd.concat([first, rest]).reindex(values.index)
+    """The dates of ``rows[column]`` by :func:`cvmlib.validate.parse_dates` (year-first text is always read
+    year-month-day there, whatever the column's other values say)."""
+    return parse_dates(rows[column], column, format=date_format, dayfirst=dayfirst, frame=rows, columns=shown)
 
 
 def clean_export(raw: pd.DataFrame, mapping: ColumnMapping, *, returns: ReturnsPolicy = "error",
